@@ -1,0 +1,26 @@
+# vb_library(name SOURCES ... [PUBLIC_DEPS ...] [PRIVATE_DEPS ...])
+# A domain library: libs/<name>/include is its public interface, warnings are errors.
+function(vb_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(vb_${name} STATIC ${ARG_SOURCES})
+  add_library(vb::${name} ALIAS vb_${name})
+  target_include_directories(vb_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
+                                        PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+  target_compile_options(vb_${name} PRIVATE ${VB_WARNINGS})
+  target_link_libraries(vb_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+endfunction()
+
+# vb_test(name SOURCES ... DEPS ...): one gtest executable per library.
+function(vb_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_compile_options(${name} PRIVATE ${VB_WARNINGS})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+  set(labels unit)
+  if(ARG_LABELS)
+    set(labels ${ARG_LABELS})
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${labels}"
+                       ENVIRONMENT "VB_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endfunction()

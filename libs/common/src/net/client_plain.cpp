@@ -1,0 +1,39 @@
+#include "client_session.hpp"
+
+namespace vb::net::detail {
+
+namespace {
+
+class plain_connection final : public client_connection {
+ public:
+  explicit plain_connection(asio::ip::tcp::socket s) : stream_(std::move(s)) {}
+  task<expected<http_response, client_error>> exchange(const http_request& req, const target_url& u,
+                                                       const client_options& o, deadline_t deadline, bool& reusable,
+                                                       bool& nothing_received) override {
+    return http_exchange(stream_, buffer_, req, u, o, deadline, reusable, nothing_received);
+  }
+
+ private:
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+};
+
+}  // namespace
+
+task<expected<std::unique_ptr<client_connection>, client_error>> connect_plain(
+    asio::any_io_executor ex, const std::vector<asio::ip::tcp::endpoint>& eps, const target_url&,
+    const client_options&, deadline_t deadline) {
+  auto sock = co_await tcp_connect(ex, eps, deadline);
+  if (!sock) co_return unexpected(sock.error());
+  co_return std::unique_ptr<client_connection>(std::make_unique<plain_connection>(std::move(*sock)));
+}
+
+task<expected<std::shared_ptr<websocket>, client_error>> ws_connect_plain(
+    asio::any_io_executor ex, const std::vector<asio::ip::tcp::endpoint>& eps, const target_url& u,
+    const ws_connect_options& o, deadline_t deadline) {
+  auto sock = co_await tcp_connect(ex, eps, deadline);
+  if (!sock) co_return unexpected(sock.error());
+  co_return co_await ws_handshake(beast::tcp_stream(std::move(*sock)), u, o, deadline);
+}
+
+}  // namespace vb::net::detail

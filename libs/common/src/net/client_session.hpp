@@ -1,0 +1,124 @@
+#pragma once
+// Internal: HTTP exchange and WebSocket handshake templated on the stream type.
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "client_impl.hpp"
+#include "ws_connection.hpp"
+
+namespace vb::net::detail {
+
+namespace http = boost::beast::http;
+
+inline client_error io_error(const boost::system::error_code& ec, std::string_view what) {
+  if (ec == beast::error::timeout) return make_error(client_errc::timeout, std::string(what) + " timed out");
+  if (ec == http::error::body_limit || ec == http::error::header_limit || ec == http::error::buffer_overflow)
+    return make_error(client_errc::too_large, std::string(what) + ": response too large");
+  if (ec.category() == http::make_error_code(http::error::bad_method).category())
+    return make_error(client_errc::protocol, std::string(what) + ": " + ec.message());
+  return make_error(client_errc::io, std::string(what) + ": " + ec.message());
+}
+
+inline task<expected<asio::ip::tcp::socket, client_error>> tcp_connect(asio::any_io_executor ex,
+                                                                      const std::vector<asio::ip::tcp::endpoint>& eps,
+                                                                      deadline_t deadline) {
+  beast::tcp_stream s(ex);
+  s.expires_at(deadline);
+  boost::system::error_code ec;
+  co_await s.async_connect(eps, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    if (ec == beast::error::timeout) co_return unexpected(make_error(client_errc::timeout, "connect timed out"));
+    co_return unexpected(make_error(client_errc::connect, "connect failed: " + ec.message()));
+  }
+  s.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+  s.expires_never();
+  co_return s.release_socket();
+}
+
+template <class Stream>
+task<expected<http_response, client_error>> http_exchange(Stream& stream, beast::flat_buffer& buffer,
+                                                          const http_request& req, const target_url& u,
+                                                          const client_options& o, deadline_t deadline,
+                                                          bool& reusable, bool& nothing_received) {
+  reusable = false;
+  nothing_received = true;
+  http::request<http::string_body> out;
+  out.version(11);
+  out.method_string(req.method);
+  out.target(u.target);
+  out.set(http::field::host, u.host_header);
+  out.set(http::field::user_agent, o.user_agent);
+  for (auto& [k, v] : req.headers) out.set(k, v);
+  out.body() = req.body;
+  if (!req.body.empty() || req.method == "POST" || req.method == "PUT" || req.method == "PATCH") out.prepare_payload();
+  out.keep_alive(true);
+
+  beast::get_lowest_layer(stream).expires_at(deadline);
+  boost::system::error_code ec;
+  co_await http::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return unexpected(io_error(ec, "sending request"));
+
+  http::response_parser<http::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(o.limits.max_header_bytes));
+  parser.body_limit(o.limits.max_body_bytes);
+  if (req.method == "HEAD") parser.skip(true);
+  co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    nothing_received = !parser.got_some();
+    co_return unexpected(io_error(ec, "reading response"));
+  }
+  nothing_received = false;
+  auto& res = parser.get();
+  http_response r;
+  r.status = static_cast<int>(res.result_int());
+  for (auto& f : res) r.headers.add(f.name_string(), std::string(f.value()));
+  r.body = std::move(res.body());
+  reusable = res.keep_alive();
+  beast::get_lowest_layer(stream).expires_never();
+  co_return r;
+}
+
+// Performs the upgrade on an established (and, for TLS, handshaken) stream.
+template <class Stream>
+task<expected<std::shared_ptr<websocket>, client_error>> ws_handshake(Stream stream, const target_url& u,
+                                                                     const ws_connect_options& o,
+                                                                     deadline_t deadline) {
+  ws::stream<Stream> wss(std::move(stream));
+  beast::get_lowest_layer(wss).expires_at(deadline);
+  header_map extra = o.headers;
+  std::string ua = o.client.user_agent;
+  wss.set_option(ws::stream_base::decorator([extra, ua](ws::request_type& req) {
+    req.set(http::field::user_agent, ua);
+    for (auto& [k, v] : extra) req.set(k, v);
+  }));
+  wss.read_message_max(o.client.limits.max_ws_message_bytes);
+  wss.auto_fragment(false);
+  ws::response_type res;
+  boost::system::error_code ec;
+  co_await wss.async_handshake(res, u.host_header, u.target, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    if (ec == ws::error::upgrade_declined) {
+      client_error e = make_error(client_errc::upgrade_rejected,
+                                  "upgrade rejected with HTTP " + std::to_string(res.result_int()));
+      e.http_status = static_cast<int>(res.result_int());
+      e.response.status = e.http_status;
+      for (auto& f : res) e.response.headers.add(f.name_string(), std::string(f.value()));
+      e.response.body = res.body();
+      co_return unexpected(std::move(e));
+    }
+    co_return unexpected(io_error(ec, "WebSocket handshake"));
+  }
+  beast::get_lowest_layer(wss).expires_never();
+  wss.set_option(ws::stream_base::timeout{std::chrono::seconds(30), o.client.limits.ws_idle_timeout, true});
+  header_map hs;
+  for (auto& f : res) hs.add(f.name_string(), std::string(f.value()));
+  std::string remote = u.host + ":" + std::to_string(u.port);
+  co_return std::static_pointer_cast<websocket>(std::make_shared<ws_connection<Stream>>(
+      std::move(wss), remote, std::move(hs), u.target, o.client.limits.max_ws_send_queue));
+}
+
+}  // namespace vb::net::detail

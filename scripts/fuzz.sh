@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer target for N seconds (default 60) from its seed corpus.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-60}"
+shopt -s nullglob
+targets=(build-asan/fuzz/fuzz_*)
+if ((${#targets[@]} == 0)); then echo "fuzz: no targets (build with scripts/build.sh asan)"; exit 0; fi
+for t in "${targets[@]}"; do
+  name=$(basename "$t")
+  corpus="fuzz/corpus/${name#fuzz_}"
+  work=$(mktemp -d)
+  [[ -d $corpus ]] && cp -r "$corpus/." "$work/"
+  echo "fuzz: $name for ${secs}s"
+  ASAN_OPTIONS=detect_leaks=1 "$t" -max_total_time="$secs" -max_len=4096 -print_final_stats=0 "$work" 2>&1 | tail -2
+  rm -rf "$work"
+done
