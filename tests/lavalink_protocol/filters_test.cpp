@@ -89,6 +89,15 @@ TEST(FiltersJson, AffectsAudioFollowsTheSpecTable) {
   EXPECT_TRUE(affects_audio(f));
 }
 
+TEST(FiltersJson, DisabledFiltersMessage) {
+  auto f = from_json<filters>(test::must_parse(R"({"volume":1.0,"karaoke":{},"lowPass":{},
+    "pluginFilters":{"echo":{}}})")).value();
+  EXPECT_EQ(disabled_filters_error(f, {}), std::nullopt);
+  EXPECT_EQ(disabled_filters_error(f, {"timescale", "tremolo"}), std::nullopt);
+  EXPECT_EQ(disabled_filters_error(f, {"lowPass", "volume", "echo"}),
+            "Following filters are disabled in the config: volume, lowPass, echo");
+}
+
 TEST(FiltersJson, TypeAndBandErrors) {
   EXPECT_EQ(test::decode_error<filters>(R"({"volume":"1"})"), "volume must be a number");
   EXPECT_EQ(test::decode_error<filters>(R"({"equalizer":{}})"), "equalizer must be an array");

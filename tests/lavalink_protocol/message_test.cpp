@@ -93,6 +93,8 @@ TEST(MessageJson, UnknownOpsAndEventsAreKeptNotRejected) {
   EXPECT_EQ(u.op, "event");
   EXPECT_EQ(u.type, "LyricsFoundEvent");
   EXPECT_EQ(u.raw.at("guildId"), "1");
+  const auto no_guild = test::golden<message>(R"({"op":"event","type":"NodeWideEvent"})");
+  EXPECT_EQ(std::get<unknown_message>(no_guild).type, "NodeWideEvent");
   const auto op = test::golden<message>(R"({"op":"somethingNew","x":1})");
   EXPECT_EQ(std::get<unknown_message>(op).op, "somethingNew");
   EXPECT_EQ(std::get<unknown_message>(op).type, "");

@@ -75,6 +75,17 @@ std::vector<std::string> set_filter_names(const filters& f) {
   return names;
 }
 
+std::optional<std::string> disabled_filters_error(const filters& f, const std::vector<std::string>& disabled) {
+  std::string list;
+  for (const auto& name : set_filter_names(f)) {
+    if (std::find(disabled.begin(), disabled.end(), name) == disabled.end()) continue;
+    if (!list.empty()) list += ", ";
+    list += name;
+  }
+  if (list.empty()) return std::nullopt;
+  return "Following filters are disabled in the config: " + list;
+}
+
 bool affects_audio(const filters& f) {
   if (f.volume && *f.volume != 1.0) return true;
   if (f.equalizer && std::any_of(f.equalizer->begin(), f.equalizer->end(),

@@ -2,6 +2,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <utility>
@@ -31,7 +32,13 @@ boost::json::object event_base(std::string_view type, std::uint64_t guild_id) {
   return boost::json::object{{"op", "event"}, {"type", type}, {"guildId", detail::snowflake_text(guild_id)}};
 }
 
+constexpr std::array<std::string_view, 5> kEventTypes{"TrackStartEvent", "TrackEndEvent", "TrackExceptionEvent",
+                                                      "TrackStuckEvent", "WebSocketClosedEvent"};
+
 message read_event(object_reader& r, std::string_view type) {
+  // Plugin events are passed through whatever their shape, guildId or not.
+  if (std::find(kEventTypes.begin(), kEventTypes.end(), type) == kEventTypes.end())
+    return unknown_message{"event", std::string(type), r.object()};
   const auto guild_id = r.snowflake("guildId");
   if (type == "TrackStartEvent") {
     track_start_event e{guild_id, {}};
@@ -58,14 +65,12 @@ message read_event(object_reader& r, std::string_view type) {
     e.threshold_ms = r.int64("thresholdMs");
     return e;
   }
-  if (type == "WebSocketClosedEvent") {
-    websocket_closed_event e{guild_id, 0, {}, false};
-    e.code = r.int32("code");
-    e.reason = r.string("reason");
-    e.by_remote = r.boolean("byRemote");
-    return e;
-  }
-  return unknown_message{"event", std::string(type), r.object()};
+  // The remaining known type: WebSocketClosedEvent.
+  websocket_closed_event e{guild_id, 0, {}, false};
+  e.code = r.int32("code");
+  e.reason = r.string("reason");
+  e.by_remote = r.boolean("byRemote");
+  return e;
 }
 
 message read_message(object_reader& r) {

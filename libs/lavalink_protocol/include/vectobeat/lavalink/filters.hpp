@@ -102,6 +102,10 @@ struct filters {
 // checks them against its disabled filters ("Following filters are disabled in the config: ").
 std::vector<std::string> set_filter_names(const filters& f);
 
+// Lavalink's 400 message ("Following filters are disabled in the config: a, b") when `f` sets
+// any filter named in `disabled`; nullopt when none is.
+std::optional<std::string> disabled_filters_error(const filters& f, const std::vector<std::string>& disabled);
+
 // True when a set filter changes the audio by §7's "considered enabled when" column (plugin
 // filters count when present). False means Opus passthrough stays possible.
 bool affects_audio(const filters& f);
