@@ -8,6 +8,11 @@ function(vb_library name)
                                         PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
   target_compile_options(vb_${name} PRIVATE ${VB_WARNINGS})
   target_link_libraries(vb_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  # Fuzz targets need coverage feedback from the libraries under test, not only from
+  # the harness itself.
+  if(VB_FUZZ AND CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    target_compile_options(vb_${name} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
 endfunction()
 
 # vb_test(name SOURCES ... DEPS ... [TEST_PREFIX p]): one gtest executable per library.
