@@ -7,6 +7,7 @@
 #include "audio/fixtures.hpp"
 #include "audio/signal.hpp"
 #include "vectobeat/audio/file_source.hpp"
+#include "vectobeat/audio/icy_source.hpp"
 #include "vectobeat/audio/memory_source.hpp"
 #include "vectobeat/audio/opus_decoder.hpp"
 
@@ -105,14 +106,14 @@ TEST_P(decoder_format_test, seek_is_accurate_within_a_frame) {
   EXPECT_EQ(*r, read_status::end_of_stream);
 }
 
-INSTANTIATE_TEST_SUITE_P(formats, decoder_format_test, ::testing::ValuesIn(test::fixture_formats()),
+INSTANTIATE_TEST_SUITE_P(audio_formats, decoder_format_test, ::testing::ValuesIn(test::fixture_formats()),
                          [](const auto& info) {
                            std::string n(info.param.file);
                            for (auto& ch : n) ch = std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
                            return n;
                          });
 
-TEST(decoder, int16_frames_match_float_frames) {
+TEST(audio_decoder, int16_frames_match_float_frames) {
   REQUIRE_FIXTURES();
   auto a = open_file("tone.flac");
   auto b = open_file("tone.flac");
@@ -126,7 +127,7 @@ TEST(decoder, int16_frames_match_float_frames) {
   }
 }
 
-TEST(decoder, memory_source_and_format_hint) {
+TEST(audio_decoder, memory_source_and_format_hint) {
   REQUIRE_FIXTURES();
   decoder_options o;
   o.format_hint = "mp3";
@@ -146,7 +147,7 @@ class stream_source final : public byte_source {
   memory_source inner_;
 };
 
-TEST(decoder, non_seekable_source_is_a_stream_and_seeks_forward_only) {
+TEST(audio_decoder, non_seekable_source_is_a_stream_and_seeks_forward_only) {
   REQUIRE_FIXTURES();
   auto d = decoder::open(std::make_unique<stream_source>(test::read_bytes(fixture("tone.ogg"))));
   ASSERT_TRUE(d) << to_string(d.error());
@@ -161,7 +162,39 @@ TEST(decoder, non_seekable_source_is_a_stream_and_seeks_forward_only) {
   EXPECT_NEAR(duration_ms(decode_all(*d)), 1000.0, 20.0);
 }
 
-TEST(decoder, garbage_and_empty_inputs_give_typed_errors) {
+TEST(audio_decoder, icy_stream_titles_arrive_through_the_metadata_hook) {
+  REQUIRE_FIXTURES();
+  // An mp3 "radio stream": ICY blocks every 4096 bytes, the title changing once.
+  const auto mp3 = test::read_bytes(fixture("tone.mp3"));
+  constexpr std::size_t metaint = 4096;
+  std::vector<std::uint8_t> stream;
+  for (std::size_t off = 0, block = 0; off < mp3.size(); off += metaint, ++block) {
+    const auto end = std::min(mp3.size(), off + metaint);
+    stream.insert(stream.end(), mp3.begin() + static_cast<std::ptrdiff_t>(off), mp3.begin() + static_cast<std::ptrdiff_t>(end));
+    if (end - off < metaint) break;
+    std::string meta = block < 5 ? "StreamTitle='First - Song';" : "StreamTitle='Second - Song';";
+    meta.resize((meta.size() + 15) / 16 * 16, '\0');
+    stream.push_back(static_cast<std::uint8_t>(meta.size() / 16));
+    stream.insert(stream.end(), meta.begin(), meta.end());
+  }
+  auto d = decoder::open(std::make_unique<icy_source>(std::make_unique<stream_source>(stream), metaint));
+  ASSERT_TRUE(d) << to_string(d.error());
+  EXPECT_TRUE(d->info().is_stream());
+  std::vector<std::string> titles;
+  std::array<float, frame_values> f{};
+  int frames = 0;
+  for (;;) {
+    auto r = d->read_frame(f);
+    ASSERT_TRUE(r);
+    if (*r == read_status::end_of_stream) break;
+    ++frames;
+    if (auto m = d->take_metadata_update()) titles.push_back(m->title);
+  }
+  EXPECT_NEAR(frames, 150, 1);
+  EXPECT_EQ(titles, (std::vector<std::string>{"First - Song", "Second - Song"}));
+}
+
+TEST(audio_decoder, garbage_and_empty_inputs_give_typed_errors) {
   std::mt19937 rng(42);
   std::vector<std::uint8_t> garbage(64 * 1024);
   for (auto& b : garbage) b = static_cast<std::uint8_t>(rng());
@@ -185,7 +218,7 @@ TEST(decoder, garbage_and_empty_inputs_give_typed_errors) {
   EXPECT_EQ(t.error(), audio_error::unsupported_format);
 }
 
-TEST(decoder, truncated_inputs_end_early_or_fail_typed) {
+TEST(audio_decoder, truncated_inputs_end_early_or_fail_typed) {
   REQUIRE_FIXTURES();
   for (const auto& f : test::fixture_formats()) {
     const auto full = test::read_bytes(fixture(f.file));
@@ -227,7 +260,7 @@ class failing_source final : public byte_source {
   std::size_t left_;
 };
 
-TEST(decoder, source_failure_is_an_io_error) {
+TEST(audio_decoder, source_failure_is_an_io_error) {
   REQUIRE_FIXTURES();
   auto early = decoder::open(std::make_unique<failing_source>(test::read_bytes(fixture("tone.flac")), 0));
   ASSERT_FALSE(early);
@@ -242,7 +275,7 @@ TEST(decoder, source_failure_is_an_io_error) {
   EXPECT_EQ(r.error(), audio_error::io_error);
 }
 
-TEST(decoder, opus_passthrough_packets_decode_to_the_tone) {
+TEST(audio_decoder, opus_passthrough_packets_decode_to_the_tone) {
   REQUIRE_FIXTURES();
   for (std::string_view file : {"tone.opus", "tone.webm"}) {
     auto d = open_file(file);
@@ -280,7 +313,7 @@ TEST(decoder, opus_passthrough_packets_decode_to_the_tone) {
   }
 }
 
-TEST(decoder, opus_passthrough_reports_packet_duration) {
+TEST(audio_decoder, opus_passthrough_reports_packet_duration) {
   REQUIRE_FIXTURES();
   auto d = open_file("tone40.opus");
   ASSERT_TRUE(d);
@@ -294,7 +327,7 @@ TEST(decoder, opus_passthrough_reports_packet_duration) {
   EXPECT_EQ(p.position - second, 40ms);
 }
 
-TEST(decoder, passthrough_is_refused_for_other_codecs) {
+TEST(audio_decoder, passthrough_is_refused_for_other_codecs) {
   REQUIRE_FIXTURES();
   auto d = open_file("tone.mp3");
   ASSERT_TRUE(d);
@@ -305,7 +338,7 @@ TEST(decoder, passthrough_is_refused_for_other_codecs) {
   EXPECT_EQ(r.error(), audio_error::not_opus);
 }
 
-TEST(decoder, switching_between_packets_and_pcm_keeps_the_timeline) {
+TEST(audio_decoder, switching_between_packets_and_pcm_keeps_the_timeline) {
   REQUIRE_FIXTURES();
   auto d = open_file("tone.webm");
   ASSERT_TRUE(d);

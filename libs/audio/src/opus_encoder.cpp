@@ -15,7 +15,10 @@ bool valid_bitrate(int b) { return b >= 6000 && b <= 510000; }
 bool valid_complexity(int c) { return c >= 0 && c <= 10; }
 
 expected<std::size_t, audio_error> packet_size(opus_int32 r) {
-  if (r < 0) return unexpected(r == OPUS_BUFFER_TOO_SMALL ? audio_error::invalid_argument : audio_error::codec_error);
+  if (r < 0) {
+    return unexpected(r == OPUS_BUFFER_TOO_SMALL || r == OPUS_BAD_ARG ? audio_error::invalid_argument
+                                                                      : audio_error::codec_error);
+  }
   return static_cast<std::size_t>(r);
 }
 
