@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "vectobeat/audio/pcm.hpp"
+
 namespace vb::audio::dsp {
 namespace {
 
@@ -29,58 +31,102 @@ constexpr std::array<coefficients, equalizer_band_count> coeffs{{
     {4.1811888447e-01f, 2.9094055777e-01f, -7.0905944223e-01f},
 }};
 
+using vec = equalizer::vec;
+constexpr std::size_t vecs = equalizer::vecs;
+
+struct lane_coefficients {
+  std::array<vec, vecs> alpha{}, beta{}, gamma{};
+};
+
+const lane_coefficients& lanes() {
+  static const lane_coefficients k = [] {
+    lane_coefficients c;
+    for (std::size_t b = 0; b < equalizer_band_count; ++b) {
+      c.alpha[b / 4][b % 4] = coeffs[b].alpha;
+      c.beta[b / 4][b % 4] = coeffs[b].beta;
+      c.gamma[b / 4][b % 4] = coeffs[b].gamma;
+    }
+    return c;  // lane 15 stays all-zero: a silent band
+  }();
+  return k;
+}
+
+float hsum(vec v) { return (v[0] + v[1]) + (v[2] + v[3]); }
+
+bool all_zero(const std::array<vec, vecs>& a) {
+  for (const vec& v : a) {
+    for (int i = 0; i < 4; ++i) {
+      if (v[i] != 0.0f) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 void equalizer::set(const gains& g, bool glide) noexcept {
-  for (std::size_t b = 0; b < equalizer_band_count; ++b) {
-    const bool was_silent = gain_[b].value() == 0.0f && !gain_[b].moving();
-    if (was_silent && g[b] != 0.0f) state_[b] = {};  // rejoining band starts from rest
-    glide ? gain_[b].glide(g[b]) : gain_[b].jump(g[b]);
+  std::array<vec, vecs> target{};
+  for (std::size_t b = 0; b < equalizer_band_count; ++b) target[b / 4][b % 4] = g[b];
+  const bool silent_now = flat_;
+  const bool silent_next = all_zero(target);
+  if (silent_now && !silent_next) state_ = {};  // stale history: restart from rest, gains glide from 0
+  target_ = target;
+  if (glide && !(silent_now && silent_next)) {
+    glide_left_ = frame_samples;
+    for (std::size_t v = 0; v < vecs; ++v) step_[v] = (target_[v] - gain_[v]) / static_cast<float>(frame_samples);
+  } else {
+    gain_ = target_;
+    glide_left_ = 0;
   }
+  flat_ = silent_next && glide_left_ == 0;
 }
 
 void equalizer::reset() noexcept {
   state_ = {};
-  for (auto& g : gain_) g.finish();
-}
-
-bool equalizer::is_flat() const noexcept {
-  return std::all_of(gain_.begin(), gain_.end(), [](const ramp& r) { return !r.moving() && r.value() == 0.0f; });
+  gain_ = target_;
+  glide_left_ = 0;
+  flat_ = all_zero(gain_);
 }
 
 void equalizer::process(float* lr, std::size_t n) noexcept {
-  // Accumulate 4 * sum(gain_b * y_b) band by band into a per-sample sum, then add the input.
-  // Processing band-major keeps each band's state in registers.
-  std::array<float, 2 * frame_samples> acc{};
-  for (std::size_t start = 0; start < n; start += frame_samples) {
-    const std::size_t len = std::min(frame_samples, n - start);
-    float* x = lr + 2 * start;
-    std::fill(acc.begin(), acc.begin() + static_cast<std::ptrdiff_t>(2 * len), 0.0f);
-    for (std::size_t b = 0; b < equalizer_band_count; ++b) {
-      ramp& g = gain_[b];
-      if (!g.moving() && g.value() == 0.0f) continue;
-      const coefficients k = coeffs[b];
-      band_state& s = state_[b];
-      for (std::size_t c = 0; c < 2; ++c) {
-        float x1 = s.x1[c], x2 = s.x2[c], y1 = s.y1[c], y2 = s.y2[c];
-        ramp gc = g;  // both channels follow the same glide
-        for (std::size_t i = 0; i < len; ++i) {
-          const float in = x[2 * i + c];
-          const float y = k.alpha * (in - x2) + k.gamma * y1 - k.beta * y2;
-          x2 = x1;
-          x1 = in;
-          y2 = y1;
-          y1 = y;
-          acc[2 * i + c] += y * gc.next();
-        }
-        // Flush decaying state to zero before it turns denormal (slow on x86) in silence.
-        if (std::fabs(y1) < 1e-20f && std::fabs(y2) < 1e-20f) y1 = y2 = 0.0f;
-        s.x1[c] = x1, s.x2[c] = x2, s.y1[c] = y1, s.y2[c] = y2;
-        if (c == 1) g = gc;
-      }
+  const lane_coefficients& k = lanes();
+  channel_state l = state_[0], r = state_[1];
+  for (std::size_t i = 0; i < n; ++i) {
+    if (glide_left_ > 0) {
+      for (std::size_t v = 0; v < vecs; ++v) gain_[v] += step_[v];
+      if (--glide_left_ == 0) gain_ = target_;
     }
-    for (std::size_t i = 0; i < 2 * len; ++i) x[i] = std::clamp(x[i] + 4.0f * acc[i], -1.0f, 1.0f);
+    const float in_l = lr[2 * i], in_r = lr[2 * i + 1];
+    vec acc_l{}, acc_r{};
+    for (std::size_t v = 0; v < vecs; ++v) {
+      const vec yl = k.alpha[v] * (in_l - l.x2[v]) + k.gamma[v] * l.y1[v] - k.beta[v] * l.y2[v];
+      const vec yr = k.alpha[v] * (in_r - r.x2[v]) + k.gamma[v] * r.y1[v] - k.beta[v] * r.y2[v];
+      l.x2[v] = l.x1[v];
+      r.x2[v] = r.x1[v];
+      l.x1[v] = vec{} + in_l;
+      r.x1[v] = vec{} + in_r;
+      l.y2[v] = l.y1[v];
+      r.y2[v] = r.y1[v];
+      l.y1[v] = yl;
+      r.y1[v] = yr;
+      acc_l += yl * gain_[v];
+      acc_r += yr * gain_[v];
+    }
+    lr[2 * i] = std::clamp(in_l + 4.0f * hsum(acc_l), -1.0f, 1.0f);
+    lr[2 * i + 1] = std::clamp(in_r + 4.0f * hsum(acc_r), -1.0f, 1.0f);
   }
+  // Flush decaying state to zero before it turns denormal (slow on x86) in silence.
+  for (channel_state* s : {&l, &r}) {
+    bool tiny = true;
+    for (std::size_t v = 0; v < vecs && tiny; ++v) {
+      for (int j = 0; j < 4; ++j) tiny = tiny && std::fabs(s->y1[v][j]) < 1e-20f && std::fabs(s->y2[v][j]) < 1e-20f;
+    }
+    if (tiny) {
+      for (std::size_t v = 0; v < vecs; ++v) s->y1[v] = s->y2[v] = vec{};
+    }
+  }
+  state_ = {l, r};
+  if (glide_left_ == 0 && all_zero(gain_)) flat_ = true;
 }
 
 }  // namespace vb::audio::dsp

@@ -3,12 +3,12 @@
 // band-pass y = alpha*(x - x[n-2]) + gamma*y[n-1] - beta*y[n-2] tuned to the band centres at
 // 48 kHz; out = clip(4 * (x/4 + sum(gain_b * y_b))) = clip(x + 4*sum(gain_b * y_b)). Each band
 // has unit gain at its centre, so gain 0.25 doubles it and -0.25 cancels it.
-// Gains glide over one frame. Bands whose gain is 0 are skipped; a band that comes back starts
-// from rest (its gain glides up from 0, so there is no click).
+//
+// The 15 bands run side by side in four 4-lane vectors (a 16th lane is a silent pad), both
+// channels in one pass: about 3x faster than band by band. Gains glide over one frame.
 #include <array>
 #include <cstddef>
 
-#include "dsp/ramp.hpp"
 #include "vectobeat/audio/filter_settings.hpp"
 
 namespace vb::audio::dsp {
@@ -20,15 +20,22 @@ class equalizer {
   void set(const gains& g, bool glide) noexcept;
   void reset() noexcept;
   // True when every gain is 0 and nothing is gliding: the stage can be skipped.
-  bool is_flat() const noexcept;
+  bool is_flat() const noexcept { return flat_; }
   void process(float* lr, std::size_t n) noexcept;
 
+  using vec = float __attribute__((vector_size(16)));
+  static constexpr std::size_t vecs = 4;  // 16 lanes
+
  private:
-  struct band_state {
-    float x1[2], x2[2], y1[2], y2[2];
+  struct channel_state {
+    std::array<vec, vecs> x1{}, x2{}, y1{}, y2{};
   };
-  std::array<ramp, equalizer_band_count> gain_{};
-  std::array<band_state, equalizer_band_count> state_{};
+  std::array<vec, vecs> gain_{};    // current gain per band
+  std::array<vec, vecs> step_{};    // per-sample glide increment
+  std::array<vec, vecs> target_{};
+  std::size_t glide_left_ = 0;
+  bool flat_ = true;
+  std::array<channel_state, 2> state_{};
 };
 
 }  // namespace vb::audio::dsp

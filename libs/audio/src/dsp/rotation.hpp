@@ -5,29 +5,27 @@
 #include <cstddef>
 #include <numbers>
 
+#include "dsp/oscillator.hpp"
 #include "vectobeat/audio/pcm.hpp"
 
 namespace vb::audio::dsp {
 
 class rotation {
  public:
-  void set(double hz) noexcept { step_ = 2.0 * std::numbers::pi * hz / sample_rate; }
-  void reset() noexcept { x_ = 0.0; }
+  void set(double hz) noexcept { x_.set_step(2.0 * std::numbers::pi * hz / sample_rate); }
+  void reset() noexcept { x_.reset(); }
 
   void process(float* lr, std::size_t n) noexcept {
-    constexpr double two_pi = 2.0 * std::numbers::pi;
     for (std::size_t i = 0; i < n; ++i) {
-      const auto s = static_cast<float>(std::sin(x_));
+      const auto s = static_cast<float>(x_.next());
       lr[2 * i] *= (1.0f + s) * 0.5f;
       lr[2 * i + 1] *= (1.0f - s) * 0.5f;
-      x_ += step_;
     }
-    x_ = std::fmod(x_, two_pi);  // keep precision over long tracks
+    x_.end_block(n);
   }
 
  private:
-  double step_ = 0.0;
-  double x_ = 0.0;
+  oscillator x_;
 };
 
 }  // namespace vb::audio::dsp

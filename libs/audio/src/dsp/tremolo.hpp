@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <numbers>
 
+#include "dsp/oscillator.hpp"
 #include "dsp/ramp.hpp"
 #include "vectobeat/audio/pcm.hpp"
 
@@ -14,28 +15,26 @@ namespace vb::audio::dsp {
 class tremolo {
  public:
   void set(float frequency, float depth, bool glide) noexcept {
-    step_ = 2.0 * std::numbers::pi * frequency / sample_rate;
+    phase_.set_step(2.0 * std::numbers::pi * frequency / sample_rate);
     glide ? depth_.glide(depth * 0.5f) : depth_.jump(depth * 0.5f);
   }
   void reset() noexcept {
-    phase_ = 0.0;
+    phase_.reset();
     depth_.finish();
   }
 
   void process(float* lr, std::size_t n) noexcept {
     for (std::size_t i = 0; i < n; ++i) {
       const float d = depth_.next();
-      const float m = (1.0f - d) + d * static_cast<float>(std::sin(phase_));
+      const float m = (1.0f - d) + d * static_cast<float>(phase_.next());
       lr[2 * i] *= m;
       lr[2 * i + 1] *= m;
-      phase_ += step_;
     }
-    phase_ = std::fmod(phase_, 2.0 * std::numbers::pi);
+    phase_.end_block(n);
   }
 
  private:
-  double step_ = 0.0;
-  double phase_ = 0.0;
+  oscillator phase_;
   ramp depth_{0.25f};
 };
 

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <numbers>
 
+#include "dsp/oscillator.hpp"
 #include "dsp/ramp.hpp"
 #include "vectobeat/audio/pcm.hpp"
 
@@ -15,11 +16,11 @@ namespace vb::audio::dsp {
 class vibrato {
  public:
   void set(float frequency, float depth, bool glide) noexcept {
-    step_ = 2.0 * std::numbers::pi * frequency / sample_rate;
+    lfo_.set_step(2.0 * std::numbers::pi * frequency / sample_rate);
     glide ? depth_.glide(depth) : depth_.jump(depth);
   }
   void reset() noexcept {
-    phase_ = 0.0;
+    lfo_.reset();
     depth_.finish();
     buf_ = {};
     write_ = 0;
@@ -29,8 +30,7 @@ class vibrato {
     constexpr float max_delay = 0.002f * sample_rate;  // 96 samples
     constexpr float extra_delay = 3.0f;
     for (std::size_t i = 0; i < n; ++i) {
-      const float lfo = static_cast<float>((std::sin(phase_) + 1.0) * 0.5);
-      phase_ += step_;
+      const float lfo = static_cast<float>((lfo_.next() + 1.0) * 0.5);
       const float delay = lfo * depth_.next() * max_delay + extra_delay;
       // Read at `delay` samples behind the newest stored sample (the current one not yet stored,
       // as in lavadsp: it reads before it writes).
@@ -44,7 +44,7 @@ class vibrato {
       }
       write_ = (write_ + 1) & mask;
     }
-    phase_ = std::fmod(phase_, 2.0 * std::numbers::pi);
+    lfo_.end_block(n);
   }
 
  private:
@@ -59,8 +59,7 @@ class vibrato {
     return ((c3 * x + c2) * x + c1) * x + y1;
   }
 
-  double step_ = 0.0;
-  double phase_ = 0.0;
+  oscillator lfo_;
   ramp depth_{0.5f};
   std::array<std::array<float, 2>, size> buf_{};
   std::size_t write_ = 0;
