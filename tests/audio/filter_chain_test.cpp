@@ -321,6 +321,28 @@ TEST(audio_filter_chain, turning_timescale_off_keeps_its_buffered_audio) {
   EXPECT_NEAR(seconds(out), 1.5 / 1.25 + 1.5, 0.05);
 }
 
+TEST(audio_filter_chain, timescale_moving_to_a_wider_envelope_keeps_the_audio) {
+  filter_settings s;
+  s.timescale = timescale_settings{.speed = 1.2};  // fits the smallest SoundTouch sizing
+  auto c = chain_with(s);
+  const auto in = test::tone(1000, 0.5, 3.0);
+  std::vector<float> out;
+  std::array<float, frame_values> f{}, o{};
+  for (std::size_t off = 0, frame = 0; off + frame_values <= in.size(); off += frame_values, ++frame) {
+    if (frame == 75) {
+      s.timescale->speed = 3.0;  // needs the widest: a new instance, the old tail is kept
+      c.configure(s);
+    }
+    std::copy_n(in.begin() + static_cast<std::ptrdiff_t>(off), frame_values, f.begin());
+    c.process(f);
+    while (c.pull(o)) out.insert(out.end(), o.begin(), o.end());
+  }
+  c.flush();
+  while (c.pull(o)) out.insert(out.end(), o.begin(), o.end());
+  EXPECT_NEAR(seconds(out), 1.5 / 1.2 + 1.5 / 3.0, 0.05);
+  EXPECT_NEAR(test::zero_crossing_frequency(middle(channel(out, 0))), 1000.0, 10.0);
+}
+
 TEST(audio_filter_chain, hostile_values_are_sanitised) {
   filter_settings s;
   s.volume = NAN;

@@ -23,9 +23,10 @@ constexpr AVRational output_time_base{1, sample_rate};
 // Decoding starts this long before a seek target so codecs with state (MP3 bit reservoir, AAC
 // overlap, Opus) have converged by the target; the pre-roll output is discarded.
 constexpr std::int64_t seek_preroll_ms = 100;
-// Room for the largest common decoded frame after resampling (FLAC 4608 at 44.1 kHz, Vorbis
-// 4096) plus one output frame, so steady decoding never grows the FIFO.
-constexpr std::size_t fifo_capacity_samples = 16384;
+// Room for the largest common decoded frame after resampling (FLAC 4608 at 44.1 kHz -> 5016,
+// Opus 120 ms 5760) plus a partial output frame, so steady decoding never grows the FIFO (64 KiB;
+// rare larger frames, such as 8192-sample Vorbis blocks, grow it once).
+constexpr std::size_t fifo_capacity_samples = 8192;
 
 std::int64_t ms_to_samples(std::int64_t ms) { return ms * (sample_rate / 1000); }
 std::chrono::milliseconds samples_to_ms(std::int64_t samples) {

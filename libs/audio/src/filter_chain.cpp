@@ -116,6 +116,7 @@ struct filter_chain::impl {
 
   void configure(const filter_settings& s);
   void configure_timescale(const filter_settings& s);
+  void drain_timescale();
   void reset() noexcept;
 };
 
@@ -194,26 +195,38 @@ void filter_chain::impl::configure(const filter_settings& s) {
 void filter_chain::impl::configure_timescale(const filter_settings& s) {
   const bool want = s.timescale && s.timescale->enabled();
   if (want) {
-    if (!timescale) timescale = std::make_unique<dsp::timescale>();
+    const auto& t = *s.timescale;
+    const double speed = finite_or(t.speed, 1.0), pitch = finite_or(t.pitch, 1.0), rate = finite_or(t.rate, 1.0);
+    const double envelope = dsp::timescale::envelope_for(speed, pitch, rate);
+    if (timescale && timescale->envelope() < envelope) {
+      // Settings beyond what this instance was sized for: move to a larger one (its latency
+      // restarts, like enabling) rather than let SoundTouch grow on the frame path.
+      if (timescale_active) drain_timescale();
+      timescale.reset();
+    }
+    if (!timescale) timescale = std::make_unique<dsp::timescale>(envelope);
     if (!timescale_active) {
       timescale->clear();
       timescale_active = true;
       timescale_applied.reset();
     }
     if (timescale_applied != s.timescale) {
-      const auto& t = *s.timescale;
-      timescale->set(finite_or(t.speed, 1.0), finite_or(t.pitch, 1.0), finite_or(t.rate, 1.0));
+      timescale->set(speed, pitch, rate);
       timescale_applied = s.timescale;
     }
   } else if (timescale_active) {
-    // Keep the audio SoundTouch still holds: flush it into the output FIFO.
-    timescale->flush();
-    const std::size_t n = timescale->available();
-    fifo.commit(timescale->receive(fifo.prepare(n), n));
-    timescale->clear();
-    timescale_active = false;
-    timescale_applied.reset();
+    drain_timescale();
   }
+}
+
+void filter_chain::impl::drain_timescale() {
+  // Keep the audio SoundTouch still holds: flush it into the output FIFO.
+  timescale->flush();
+  const std::size_t n = timescale->available();
+  fifo.commit(timescale->receive(fifo.prepare(n), n));
+  timescale->clear();
+  timescale_active = false;
+  timescale_applied.reset();
 }
 
 void filter_chain::impl::reset() noexcept {

@@ -15,9 +15,23 @@ constexpr int max_flush_blocks = 200;
 
 double sane(double v) { return std::isfinite(v) ? std::clamp(v, timescale::min_factor, timescale::max_factor) : 1.0; }
 
+constexpr double tiers[] = {1.5, 2.0, timescale::max_factor};
+
 }  // namespace
 
-timescale::timescale() : st_(std::make_unique<soundtouch::SoundTouch>()), zeros_(flush_block * channel_count, 0.0f) {
+double timescale::envelope_for(double speed, double pitch, double rate) noexcept {
+  double need = 1.0;
+  for (double v : {sane(speed), sane(pitch), sane(rate)}) need = std::max(need, std::max(v, 1.0 / v));
+  for (double t : tiers) {
+    if (need <= t) return t;
+  }
+  return max_factor;
+}
+
+timescale::timescale(double envelope)
+    : envelope_(std::clamp(envelope, 1.0, max_factor)),
+      st_(std::make_unique<soundtouch::SoundTouch>()),
+      zeros_(flush_block * channel_count, 0.0f) {
   st_->setSampleRate(sample_rate);
   st_->setChannels(channel_count);
   // Grow every internal buffer to its worst case now, off the frame path: at each corner of the
@@ -30,9 +44,10 @@ timescale::timescale() : st_(std::make_unique<soundtouch::SoundTouch>()), zeros_
     in[2 * i + 1] = -v;
   }
   std::vector<float> out(frame_values);
-  for (double speed : {min_factor, max_factor}) {
-    for (double pitch : {min_factor, max_factor}) {
-      for (double rate : {min_factor, max_factor}) {
+  const double lo = 1.0 / envelope_, hi = envelope_;
+  for (double speed : {lo, hi}) {
+    for (double pitch : {lo, hi}) {
+      for (double rate : {lo, hi}) {
         set(speed, pitch, rate);
         for (int i = 0; i < 6; ++i) {
           put(in.data(), frame_samples);
