@@ -115,6 +115,10 @@ struct timescale_case {
   double freq_ratio;
 };
 
+void PrintTo(const timescale_case& c, std::ostream* os) {
+  *os << "speed=" << c.t.speed << ",pitch=" << c.t.pitch << ",rate=" << c.t.rate;
+}
+
 class filter_chain_timescale : public ::testing::TestWithParam<timescale_case> {};
 
 TEST_P(filter_chain_timescale, changes_duration_and_pitch) {

@@ -5,6 +5,7 @@
 // the test processes (written to a private directory, then renamed into place).
 #include <cstdint>
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,7 @@ struct fixture_format {
 // tone.mp3, tone.ogg (vorbis), tone.opus (ogg/opus), tone.webm (webm/opus), tone.flac,
 // tone.m4a (aac), tone.wav; plus tone40.opus (40 ms Opus frames) and tone.aac (ADTS).
 const std::vector<fixture_format>& fixture_formats();
+inline void PrintTo(const fixture_format& f, std::ostream* os) { *os << f.file; }
 
 bool ffmpeg_available();
 // Empty path when ffmpeg is missing or generation failed.

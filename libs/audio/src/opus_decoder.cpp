@@ -54,6 +54,7 @@ int opus_decoder::channels() const noexcept { return impl_->channels; }
 expected<std::size_t, audio_error> opus_decoder::decode(std::span<const std::uint8_t> packet,
                                                         std::span<float> out) noexcept {
   if (packet.empty()) return unexpected(audio_error::invalid_data);  // an empty packet would mean PLC
+  if (out.empty()) return unexpected(audio_error::invalid_argument);
   return decoded(opus_decode_float(impl_->dec, packet.data(), static_cast<opus_int32>(packet.size()), out.data(),
                                    frames_capacity(out.size(), impl_->channels), 0));
 }
@@ -61,6 +62,7 @@ expected<std::size_t, audio_error> opus_decoder::decode(std::span<const std::uin
 expected<std::size_t, audio_error> opus_decoder::decode(std::span<const std::uint8_t> packet,
                                                         std::span<std::int16_t> out) noexcept {
   if (packet.empty()) return unexpected(audio_error::invalid_data);
+  if (out.empty()) return unexpected(audio_error::invalid_argument);
   return decoded(opus_decode(impl_->dec, packet.data(), static_cast<opus_int32>(packet.size()), out.data(),
                              frames_capacity(out.size(), impl_->channels), 0));
 }

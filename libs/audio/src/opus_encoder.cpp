@@ -50,11 +50,13 @@ expected<opus_encoder, audio_error> opus_encoder::create(const opus_encoder_opti
 }
 
 expected<std::size_t, audio_error> opus_encoder::encode(const_pcm_frame_view pcm, std::span<std::uint8_t> out) noexcept {
+  if (out.empty()) return unexpected(audio_error::invalid_argument);  // libopus requires a buffer
   return packet_size(opus_encode_float(impl_->enc, pcm.data(), static_cast<int>(frame_samples), out.data(),
                                        static_cast<opus_int32>(out.size())));
 }
 
 expected<std::size_t, audio_error> opus_encoder::encode(const_pcm16_frame_view pcm, std::span<std::uint8_t> out) noexcept {
+  if (out.empty()) return unexpected(audio_error::invalid_argument);
   return packet_size(opus_encode(impl_->enc, pcm.data(), static_cast<int>(frame_samples), out.data(),
                                  static_cast<opus_int32>(out.size())));
 }
