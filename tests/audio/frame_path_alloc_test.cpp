@@ -1,7 +1,8 @@
 // The frame path must not allocate (ARCHITECTURE.md section 3). This executable replaces the
 // global operator new/delete with counting versions; each test turns counting on only around
 // the frame loop. libopus and SoundTouch calls into operator new from their shared libraries are
-// counted too (the executable's definitions win symbol resolution).
+// counted too (the executable's definitions win symbol resolution). Set VB_ALLOC_TRACE=1 to
+// print a backtrace for every counted allocation.
 #include "vectobeat/audio/filter_chain.hpp"
 
 #include <gtest/gtest.h>
