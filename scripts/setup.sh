@@ -16,7 +16,7 @@ export DEBIAN_FRONTEND=noninteractive
 BUILD_PKGS=(build-essential cmake ninja-build pkg-config ccache mold git ca-certificates
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev zlib1g-dev libzstd-dev libsodium-dev
-  libopus-dev libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
+  libopus-dev libavformat-dev libavcodec-dev libswresample-dev libavutil-dev libsoundtouch-dev
   libsqlite3-dev libmariadb-dev libhiredis-dev
   libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
