@@ -10,9 +10,10 @@ function(vb_library name)
   target_link_libraries(vb_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
 endfunction()
 
-# vb_test(name SOURCES ... DEPS ...): one gtest executable per library.
+# vb_test(name SOURCES ... DEPS ... [LABELS ...] [PREFIX p]): one gtest executable per
+# library. PREFIX is prepended to every discovered test name (so `ctest -R p` selects them).
 function(vb_test name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "" "PREFIX" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_compile_options(${name} PRIVATE ${VB_WARNINGS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
@@ -21,6 +22,6 @@ function(vb_test name)
   if(ARG_LABELS)
     set(labels ${ARG_LABELS})
   endif()
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${labels}"
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 TEST_PREFIX "${ARG_PREFIX}" PROPERTIES LABELS "${labels}"
                        ENVIRONMENT "VB_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()

@@ -61,9 +61,9 @@ struct voice_connection::impl : std::enable_shared_from_this<voice_connection::i
         opts(std::move(o)),
         guild(std::to_string(info.guild_id)),
         callbacks(std::move(cb)),
-        media(opts.frame_queue_depth) {
-    log::add_secret(info.token);
-  }
+        media(opts.frame_queue_depth) {}
+  // The token is never logged. It is not registered with log::add_secret either: that
+  // registry keeps every entry forever, and a node sees a new voice token per join.
 
   // ---------------------------------------------------------------- immutable
   asio::any_io_executor strand;
