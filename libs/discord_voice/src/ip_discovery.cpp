@@ -26,7 +26,7 @@ ip_discovery_packet make_packet(ip_discovery_type type, std::uint32_t ssrc, std:
   detail::store_be16(p.data(), static_cast<std::uint16_t>(type));
   detail::store_be16(p.data() + 2, body_length);
   detail::store_be32(p.data() + 4, ssrc);
-  std::memcpy(p.data() + address_offset, address.data(), address.size());
+  if (!address.empty()) std::memcpy(p.data() + address_offset, address.data(), address.size());
   detail::store_be16(p.data() + port_offset, port);
   return p;
 }
@@ -36,7 +36,7 @@ ip_discovery_packet make_packet(ip_discovery_type type, std::uint32_t ssrc, std:
 bool ip_discovery_message::set_address(std::string_view a) noexcept {
   if (a.size() >= ip_discovery_address_size || !printable(a)) return false;
   address_.fill('\0');
-  std::memcpy(address_.data(), a.data(), a.size());
+  if (!a.empty()) std::memcpy(address_.data(), a.data(), a.size());
   address_size_ = a.size();
   return true;
 }
