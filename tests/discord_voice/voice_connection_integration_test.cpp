@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "scripted_voice_server.hpp"
@@ -200,6 +201,24 @@ TEST_F(VoiceConnectionTest, AudioDuringTheSilenceTailCancelsIt) {
   for (std::size_t i = 0; i < p.size(); ++i) EXPECT_EQ(p[i].payload, expected[i]) << i;
   EXPECT_EQ(server_->count(voice_opcode::speaking), 1u);  // never "speaking 0"
   expect_contiguous(0, 7);
+}
+
+TEST_F(VoiceConnectionTest, SendOpusFromAnotherThread) {
+  start_server();
+  connect_ready(options());
+  std::thread producer([&] {
+    for (int i = 0; i < 50; ++i) {
+      auto f = opus_frame(i);
+      while (conn_->send_opus(f) == voice_error::queue_full) std::this_thread::yield();
+    }
+    conn_->set_speaking(false);
+  });
+  ASSERT_TRUE(run_until([&] { return server_->packets().size() == 51; }));  // + the first silence frame
+  producer.join();
+  const auto& p = server_->packets();
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(p[static_cast<std::size_t>(i)].payload, opus_frame(i)) << i;
+  expect_contiguous(0, 51);
+  EXPECT_EQ(server_->undecryptable(), 0u);
 }
 
 struct mode_case {
