@@ -15,10 +15,17 @@ function(vb_library name)
   endif()
 endfunction()
 
-# vb_test(name SOURCES ... DEPS ... [TEST_PREFIX p]): one gtest executable per library.
-# TEST_PREFIX is prepended to the ctest names so `ctest -R <prefix>` selects the library.
+# vb_test(name SOURCES ... DEPS ... [LABELS ...] [PREFIX p]): one gtest executable per
+# library. Every discovered test is named "<PREFIX><Suite>.<Case>"; PREFIX defaults to
+# "<name>." so `ctest -R <library>` selects one library's tests. (TEST_PREFIX is an alias.)
 function(vb_test name)
-  cmake_parse_arguments(ARG "" "TEST_PREFIX" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "" "PREFIX;TEST_PREFIX" "SOURCES;DEPS;LABELS" ${ARGN})
+  set(prefix "${name}.")
+  if(ARG_PREFIX)
+    set(prefix "${ARG_PREFIX}")
+  elseif(ARG_TEST_PREFIX)
+    set(prefix "${ARG_TEST_PREFIX}")
+  endif()
   add_executable(${name} ${ARG_SOURCES})
   target_compile_options(${name} PRIVATE ${VB_WARNINGS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
@@ -27,6 +34,6 @@ function(vb_test name)
   if(ARG_LABELS)
     set(labels ${ARG_LABELS})
   endif()
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 TEST_PREFIX "${ARG_TEST_PREFIX}" PROPERTIES LABELS "${labels}"
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 TEST_PREFIX "${prefix}" PROPERTIES LABELS "${labels}"
                        ENVIRONMENT "VB_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()
