@@ -22,24 +22,54 @@ task<void> clock::sleep_for(asio::any_io_executor ex, std::chrono::steady_clock:
 
 namespace {
 
+// State shared by a timer and the handlers it posts, so they may outlive the timer.
+// `mu` orders wait start, cancel and firing; the asio timer itself is only touched on
+// its executor.
+struct timer_state {
+  explicit timer_state(asio::any_io_executor ex) : t(std::move(ex)) {}
+  asio::steady_timer t;
+  std::mutex mu;
+  std::uint64_t wait_id = 0;  // which wait a posted cancel belongs to
+  bool waiting = false;
+  bool cancelled = false;
+};
+
+// Posts a cancel of the current wait only: a cancel() with no wait pending must not
+// end a wait started later.
+void cancel_current_wait(const std::shared_ptr<timer_state>& s) {
+  std::lock_guard lk(s->mu);
+  if (!s->waiting || s->cancelled) return;
+  s->cancelled = true;
+  asio::post(s->t.get_executor(), [s, id = s->wait_id] {
+    std::lock_guard lk2(s->mu);
+    if (s->waiting && s->wait_id == id) s->t.cancel();
+  });
+}
+
 class steady_timer_impl final : public timer {
  public:
-  steady_timer_impl(clock& c, asio::any_io_executor ex) : timer(c), t_(std::make_shared<asio::steady_timer>(ex)) {}
-  ~steady_timer_impl() override { t_->cancel(); }
+  steady_timer_impl(clock& c, asio::any_io_executor ex) : timer(c), s_(std::make_shared<timer_state>(std::move(ex))) {}
+  ~steady_timer_impl() override { cancel(); }
 
   task<bool> wait_until(steady_time deadline) override {
-    auto t = t_;  // keeps the timer alive if the owner goes away mid-wait
-    t->expires_at(deadline);
+    auto s = s_;  // keeps the state alive if the owner goes away mid-wait
+    {
+      std::lock_guard lk(s->mu);
+      s->t.expires_at(deadline);
+      ++s->wait_id;
+      s->waiting = true;
+      s->cancelled = false;
+    }
     boost::system::error_code ec;
-    co_await t->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    co_return !ec;
+    co_await s->t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    std::lock_guard lk(s->mu);
+    s->waiting = false;
+    co_return !ec && !s->cancelled;
   }
-  void cancel() override {
-    asio::post(t_->get_executor(), [t = t_] { t->cancel(); });
-  }
+  void cancel() override { cancel_current_wait(s_); }
 
  private:
-  std::shared_ptr<asio::steady_timer> t_;
+  std::shared_ptr<timer_state> s_;
 };
 
 class system_clock_impl final : public clock {
@@ -60,11 +90,10 @@ clock& clock::system() {
 
 // -------------------------------------------------------------- manual clock
 
-struct manual_timer_state {
-  explicit manual_timer_state(asio::any_io_executor ex) : t(std::move(ex)) {}
-  asio::steady_timer t;  // parked at "never"; cancelled to wake the waiter
+struct manual_timer_state : timer_state {
+  using timer_state::timer_state;
   steady_time deadline{};
-  bool waiting = false;
+  std::uint64_t seq = 0;  // creation order, for timers due at the same instant
   bool fired = false;
 };
 
@@ -72,40 +101,45 @@ struct manual_clock::state {
   mutable std::mutex mu;
   steady_time now{std::chrono::hours(1000)};
   system_time sys{std::chrono::sys_days(std::chrono::year(2026) / 1 / 1)};
+  std::uint64_t next_seq = 0;
   std::vector<std::weak_ptr<manual_timer_state>> timers;
 };
 
 namespace {
 
+// A wait parks the asio timer at "never"; advance() or cancel() wakes it by cancelling
+// that wait, and the result says which one did. Lock order: clock, then timer.
 class manual_timer final : public timer {
  public:
   manual_timer(clock& c, std::shared_ptr<manual_clock::state> clk, asio::any_io_executor ex)
       : timer(c), clk_(std::move(clk)), s_(std::make_shared<manual_timer_state>(std::move(ex))) {
     std::lock_guard lk(clk_->mu);
+    s_->seq = clk_->next_seq++;
     clk_->timers.push_back(s_);
   }
-  ~manual_timer() override { s_->t.cancel(); }
+  ~manual_timer() override { cancel(); }
 
   task<bool> wait_until(steady_time deadline) override {
     auto s = s_;
     {
       std::lock_guard lk(clk_->mu);
       if (deadline <= clk_->now) co_return true;
-      s->deadline = deadline;
-      s->waiting = true;
-      s->fired = false;
+      std::lock_guard lk2(s->mu);
       s->t.expires_at(steady_time::max());
+      s->deadline = deadline;
+      ++s->wait_id;
+      s->waiting = true;
+      s->cancelled = false;
+      s->fired = false;
     }
     boost::system::error_code ec;
     co_await s->t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    std::lock_guard lk(clk_->mu);
+    std::lock_guard lk(s->mu);
     s->waiting = false;
     co_return s->fired;
   }
 
-  void cancel() override {
-    asio::post(s_->t.get_executor(), [s = s_] { s->t.cancel(); });
-  }
+  void cancel() override { cancel_current_wait(s_); }
 
  private:
   std::shared_ptr<manual_clock::state> clk_;
@@ -136,20 +170,37 @@ void manual_clock::advance(std::chrono::steady_clock::duration d) {
   state_->sys += std::chrono::duration_cast<std::chrono::system_clock::duration>(d);
   auto& ts = state_->timers;
   ts.erase(std::remove_if(ts.begin(), ts.end(), [](auto& w) { return w.expired(); }), ts.end());
+  std::vector<std::shared_ptr<manual_timer_state>> due;
   for (auto& w : ts) {
     auto s = w.lock();
-    if (s && s->waiting && !s->fired && s->deadline <= state_->now) {
+    if (!s) continue;
+    std::lock_guard lk2(s->mu);
+    if (s->waiting && !s->fired && !s->cancelled && s->deadline <= state_->now) {
       s->fired = true;
-      asio::post(s->t.get_executor(), [s] { s->t.cancel(); });
+      due.push_back(std::move(s));
     }
+  }
+  // Completions are posted in deadline order (creation order for equal deadlines).
+  std::sort(due.begin(), due.end(), [](auto& a, auto& b) {
+    return a->deadline != b->deadline ? a->deadline < b->deadline : a->seq < b->seq;
+  });
+  for (auto& s : due) {
+    asio::post(s->t.get_executor(), [s, id = s->wait_id] {
+      std::lock_guard lk2(s->mu);
+      if (s->waiting && s->wait_id == id) s->t.cancel();
+    });
   }
 }
 
 std::size_t manual_clock::waiting_timers() const {
   std::lock_guard lk(state_->mu);
   std::size_t n = 0;
-  for (auto& w : state_->timers)
-    if (auto s = w.lock(); s && s->waiting && !s->fired) ++n;
+  for (auto& w : state_->timers) {
+    if (auto s = w.lock()) {
+      std::lock_guard lk2(s->mu);
+      if (s->waiting && !s->fired && !s->cancelled) ++n;
+    }
+  }
   return n;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
@@ -40,9 +41,26 @@ bool valid_var_name(std::string_view s) {
   }
   return true;
 }
-}  // namespace
 
-expected<std::string, std::string> interpolate(std::string_view text, const env_lookup& env) {
+// Index of the '}' closing the reference that starts at text[open] ("${"), counting
+// nested "${" in defaults; npos when unterminated.
+std::size_t closing_brace(std::string_view text, std::size_t open) {
+  int depth = 0;
+  for (std::size_t i = open; i < text.size(); ++i) {
+    if (text.substr(i, 3) == "$${") {
+      i += 2;  // a literal "${" opens nothing
+    } else if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '{') {
+      ++depth;
+      ++i;
+    } else if (text[i] == '}' && --depth == 0) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+expected<std::string, std::string> interpolate_at(std::string_view text, const env_lookup& env, int depth) {
+  if (depth > 8) return unexpected(std::string("references nested too deeply"));
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
@@ -52,21 +70,25 @@ expected<std::string, std::string> interpolate(std::string_view text, const env_
       continue;
     }
     if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '{') {
-      std::size_t close = text.find('}', i + 2);
-      if (close == std::string_view::npos)
-        return unexpected("unterminated '${' in '" + std::string(text) + "'");
+      std::size_t close = closing_brace(text, i);
+      if (close == std::string_view::npos) return unexpected(std::string("unterminated '${'"));
       std::string_view ref = text.substr(i + 2, close - i - 2);
       std::string_view name = ref;
       std::optional<std::string_view> def;
       if (auto colon = ref.find(':'); colon != std::string_view::npos) {
         name = ref.substr(0, colon);
         def = ref.substr(colon + 1);
-        if (!def->empty() && def->front() == '-') def = def->substr(1);  // accept ${VAR:-x} too
+        if (!def->empty() && def->front() == '-') def = def->substr(1);  // ${VAR:-x} as in shells
       }
       if (!valid_var_name(name)) return unexpected("invalid variable name '" + std::string(name) + "'");
       std::optional<std::string> v = env ? env(name) : std::nullopt;
-      if (v && !v->empty()) out += *v;
-      else if (def) out += *def;
+      if (v && !v->empty()) {
+        out += *v;  // values are not expanded again
+      } else if (def) {
+        auto d = interpolate_at(*def, env, depth + 1);
+        if (!d) return d;
+        out += *d;
+      }
       i = close + 1;
       continue;
     }
@@ -74,72 +96,84 @@ expected<std::string, std::string> interpolate(std::string_view text, const env_
   }
   return out;
 }
+}  // namespace
+
+expected<std::string, std::string> interpolate(std::string_view text, const env_lookup& env) {
+  return interpolate_at(text, env, 0);
+}
 
 // ---------------------------------------------------------------- dotenv
 
+namespace {
+std::string_view trim_blanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Parses one non-blank, non-comment line into key and value; returns an error text.
+std::optional<std::string> parse_dotenv_line(std::string_view line, std::string& key, std::string& value) {
+  if (line.starts_with("export") && line.size() > 6 && (line[6] == ' ' || line[6] == '\t'))
+    line = trim_blanks(line.substr(6));
+  std::size_t eq = line.find('=');
+  if (eq == std::string_view::npos) return "expected KEY=VALUE";
+  key = std::string(trim_blanks(line.substr(0, eq)));
+  if (!valid_var_name(key)) return "invalid variable name '" + key + "'";
+  std::string_view raw = trim_blanks(line.substr(eq + 1));
+  value.clear();
+  if (raw.empty() || (raw.front() != '"' && raw.front() != '\'')) {
+    // Unquoted: an inline comment starts at a '#' preceded by a blank.
+    for (std::size_t k = 1; k < raw.size(); ++k) {
+      if (raw[k] == '#' && (raw[k - 1] == ' ' || raw[k - 1] == '\t')) {
+        raw = trim_blanks(raw.substr(0, k));
+        break;
+      }
+    }
+    value = std::string(raw);
+    return std::nullopt;
+  }
+  const char q = raw.front();
+  std::size_t k = 1;
+  for (; k < raw.size() && raw[k] != q; ++k) {
+    if (q == '"' && raw[k] == '\\' && k + 1 < raw.size()) {
+      char n = raw[++k];
+      switch (n) {
+        case 'n': value += '\n'; break;
+        case 'r': value += '\r'; break;
+        case 't': value += '\t'; break;
+        case '"': case '\\': case '$': value += n; break;
+        default: value += '\\'; value += n;  // unknown escapes stay as written (Windows paths)
+      }
+      continue;
+    }
+    value += raw[k];
+  }
+  if (k >= raw.size()) return "unterminated quote";
+  std::string_view rest = trim_blanks(raw.substr(k + 1));
+  if (!rest.empty() && rest.front() != '#') return "unexpected text after the closing quote";
+  return std::nullopt;
+}
+}  // namespace
+
 dotenv_result parse_dotenv(std::string_view text) {
   dotenv_result r;
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // UTF-8 byte order mark
   std::size_t line_no = 0;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
+  for (std::size_t pos = 0; pos < text.size();) {
     std::size_t eol = text.find('\n', pos);
     if (eol == std::string_view::npos) eol = text.size();
     std::string_view line = text.substr(pos, eol - pos);
     pos = eol + 1;
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    auto trim = [](std::string_view s) {
-      while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-      while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-      return s;
-    };
-    line = trim(line);
-    if (line.empty() || line.front() == '#') {
-      if (eol == text.size()) break;
+    line = trim_blanks(line);
+    if (line.empty() || line.front() == '#') continue;
+    std::string key, value;
+    if (auto err = parse_dotenv_line(line, key, value)) {
+      r.errors.push_back("line " + std::to_string(line_no) + ": " + *err);
       continue;
     }
-    if (line.starts_with("export ")) line = trim(line.substr(7));
-    std::size_t eq = line.find('=');
-    if (eq == std::string_view::npos) {
-      r.errors.push_back("line " + std::to_string(line_no) + ": expected KEY=VALUE");
-      if (eol == text.size()) break;
-      continue;
-    }
-    std::string_view key = trim(line.substr(0, eq));
-    std::string_view raw = trim(line.substr(eq + 1));
-    if (!valid_var_name(key)) {
-      r.errors.push_back("line " + std::to_string(line_no) + ": invalid variable name '" + std::string(key) + "'");
-      if (eol == text.size()) break;
-      continue;
-    }
-    std::string value;
-    if (!raw.empty() && (raw.front() == '"' || raw.front() == '\'')) {
-      char q = raw.front();
-      std::size_t end = std::string_view::npos;
-      for (std::size_t k = 1; k < raw.size(); ++k) {
-        if (q == '"' && raw[k] == '\\' && k + 1 < raw.size()) {
-          char n = raw[++k];
-          value += n == 'n' ? '\n' : n == 't' ? '\t' : n;
-          continue;
-        }
-        if (raw[k] == q) {
-          end = k;
-          break;
-        }
-        value += raw[k];
-      }
-      if (end == std::string_view::npos) {
-        r.errors.push_back("line " + std::to_string(line_no) + ": unterminated quote");
-        if (eol == text.size()) break;
-        continue;
-      }
-    } else {
-      // Unquoted: an inline comment starts at " #".
-      if (auto hash = raw.find(" #"); hash != std::string_view::npos) raw = trim(raw.substr(0, hash));
-      value = std::string(raw);
-    }
-    r.values[std::string(key)] = std::move(value);
-    if (eol == text.size()) break;
+    r.values[std::move(key)] = std::move(value);
   }
   return r;
 }
@@ -187,12 +221,20 @@ struct document_state {
 
 struct node_impl {
   std::shared_ptr<document_state> doc;
-  YAML::Node yaml;  // may be undefined (absent)
+  YAML::Node yaml;  // a default YAML::Node (a null) when absent
+  bool present = false;  // yaml-cpp's IsDefined() is true for default nodes, so track it here
   std::string path;
   YAML::Mark mark;  // of the value, or of the parent when absent
 };
 
 namespace {
+
+std::string fmt_double(double v) {
+  std::ostringstream os;
+  os.imbue(std::locale::classic());
+  os << v;
+  return os.str();
+}
 
 std::string where(const document_state& d, const YAML::Mark& m) {
   if (m.line < 0) return d.name;
@@ -207,11 +249,11 @@ std::string child_path(const std::string& parent, std::string_view key) {
 
 const std::string& node::path() const { return impl_->path; }
 std::string node::location() const { return where(*impl_->doc, impl_->mark); }
-bool node::exists() const { return impl_->yaml.IsDefined(); }
-bool node::is_null() const { return !impl_->yaml.IsDefined() || impl_->yaml.IsNull(); }
-bool node::is_map() const { return impl_->yaml.IsDefined() && impl_->yaml.IsMap(); }
-bool node::is_list() const { return impl_->yaml.IsDefined() && impl_->yaml.IsSequence(); }
-bool node::is_scalar() const { return impl_->yaml.IsDefined() && impl_->yaml.IsScalar(); }
+bool node::exists() const { return impl_->present; }
+bool node::is_null() const { return !impl_->present || impl_->yaml.IsNull(); }
+bool node::is_map() const { return impl_->present && impl_->yaml.IsMap(); }
+bool node::is_list() const { return impl_->present && impl_->yaml.IsSequence(); }
+bool node::is_scalar() const { return impl_->present && impl_->yaml.IsScalar(); }
 
 void node::fail(std::string_view what) const {
   std::string key = impl_->path.empty() ? std::string("<root>") : impl_->path;
@@ -229,6 +271,7 @@ node node::operator[](std::string_view key) const {
         std::lock_guard lk(impl_->doc->mu);
         impl_->doc->known.insert({it->first.Mark().line, it->first.Mark().column});
         out->yaml = it->second;
+        out->present = true;
         out->mark = it->second.Mark().line >= 0 ? it->second.Mark() : it->first.Mark();
         break;
       }
@@ -255,6 +298,7 @@ std::vector<node> node::items() const {
     auto n = std::make_shared<node_impl>();
     n->doc = impl_->doc;
     n->yaml = static_cast<const YAML::Node&>(*it);
+    n->present = true;
     n->path = impl_->path + "[" + std::to_string(i) + "]";
     n->mark = it->Mark();
     out.push_back(node(n));
@@ -288,13 +332,22 @@ std::string node::as_string() const {
   return std::move(*r);
 }
 
+namespace {
+std::string_view trim_spaces(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+}  // namespace
+
 std::int64_t node::as_int(std::int64_t min, std::int64_t max) const {
   std::string s = as_string();
-  std::string_view v = s;
-  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  std::string_view v = trim_spaces(s);
+  if (v.size() > 1 && v.front() == '+' && v[1] != '-') v.remove_prefix(1);
   std::int64_t out = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec == std::errc::result_out_of_range && p == v.data() + v.size())
+    fail("value " + s + " out of range [" + std::to_string(min) + ", " + std::to_string(max) + "]");
   if (v.empty() || ec != std::errc() || p != v.data() + v.size()) fail("expected an integer, got '" + s + "'");
   if (out < min || out > max)
     fail("value " + std::to_string(out) + " out of range [" + std::to_string(min) + ", " + std::to_string(max) + "]");
@@ -303,10 +356,14 @@ std::int64_t node::as_int(std::int64_t min, std::int64_t max) const {
 
 double node::as_double(double min, double max) const {
   std::string s = as_string();
-  char* end = nullptr;
-  double out = std::strtod(s.c_str(), &end);
-  if (s.empty() || end != s.c_str() + s.size()) fail("expected a number, got '" + s + "'");
-  if (!(out >= min && out <= max)) fail("value " + s + " out of range");
+  std::string_view v = trim_spaces(s);
+  if (v.size() > 1 && v.front() == '+' && v[1] != '-') v.remove_prefix(1);
+  // from_chars, not strtod: the result must not depend on the process locale.
+  double out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out, std::chars_format::general);
+  if (v.empty() || ec != std::errc() || p != v.data() + v.size() || !std::isfinite(out))
+    fail("expected a number, got '" + s + "'");
+  if (!(out >= min && out <= max)) fail("value " + s + " out of range [" + fmt_double(min) + ", " + fmt_double(max) + "]");
   return out;
 }
 
@@ -325,7 +382,9 @@ bool blank(const node& n) { return n.is_null() || (n.is_scalar() && n.as_string(
 
 std::string node::get(std::string_view key, std::string def) const {
   node n = (*this)[key];
-  return n.is_null() ? def : n.as_string();
+  if (n.is_null()) return def;
+  std::string s = n.as_string();
+  return s.empty() ? def : s;
 }
 
 std::optional<std::string> node::get_optional(std::string_view key) const {
@@ -364,10 +423,8 @@ std::vector<std::string> node::get_string_list(std::string_view key) const {
   while (start <= s.size()) {
     std::size_t comma = s.find(',', start);
     if (comma == std::string::npos) comma = s.size();
-    std::string part = s.substr(start, comma - start);
-    while (!part.empty() && part.front() == ' ') part.erase(part.begin());
-    while (!part.empty() && part.back() == ' ') part.pop_back();
-    if (!part.empty()) out.push_back(part);
+    std::string_view part = trim_spaces(std::string_view(s).substr(start, comma - start));
+    if (!part.empty()) out.emplace_back(part);
     start = comma + 1;
   }
   return out;
@@ -381,7 +438,7 @@ document document::parse(std::string_view text, std::string name, env_lookup env
   try {
     d.state_->root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    throw error(d.state_->name + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+    throw error(where(*d.state_, e.mark) + ": invalid YAML: " + e.msg);
   }
   if (d.state_->root.IsDefined() && !d.state_->root.IsNull() && !d.state_->root.IsMap())
     throw error(d.state_->name + ": the top level must be a mapping");
@@ -402,6 +459,7 @@ node document::root() const {
   auto n = std::make_shared<node_impl>();
   n->doc = state_;
   n->yaml = state_->root;
+  n->present = true;
   n->mark = state_->root.IsDefined() ? state_->root.Mark() : YAML::Mark::null_mark();
   return node(n);
 }
@@ -412,8 +470,12 @@ const env_lookup& document::env() const { return state_->env; }
 std::vector<std::string> document::unknown_keys() const {
   std::vector<std::string> out;
   std::lock_guard lk(state_->mu);
+  // Containers are visited once (by position): an alias repeats its anchor's subtree
+  // and may even contain itself ("&a [*a]").
+  std::set<std::pair<int, int>> visited;
   std::function<void(const YAML::Node&, const std::string&)> walk = [&](const YAML::Node& n, const std::string& path) {
     if (state_->free_form.count({n.Mark().line, n.Mark().column})) return;
+    if ((n.IsMap() || n.IsSequence()) && !visited.insert({n.Mark().line, n.Mark().column}).second) return;
     if (n.IsMap()) {
       for (auto it = n.begin(); it != n.end(); ++it) {
         std::string key = it->first.IsScalar() ? it->first.Scalar() : "?";

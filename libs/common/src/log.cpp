@@ -47,7 +47,7 @@ class json_formatter final : public spdlog::formatter {
         R"({{"ts":"{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z","level":"{}","component":"{}","msg":"{}"}})"
         "\n",
         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms,
-        spdlog::level::to_string_view(msg.level), json_escape({msg.logger_name.data(), msg.logger_name.size()}),
+        level_name(static_cast<level>(msg.level)), json_escape({msg.logger_name.data(), msg.logger_name.size()}),
         json_escape({msg.payload.data(), msg.payload.size()}));
     dest.append(line.data(), line.data() + line.size());
   }
@@ -95,19 +95,21 @@ struct registry {
   std::shared_mutex secrets_mu;
   std::vector<std::string> secrets;
 
-  registry() { rebuild_sinks(); }
+  registry() { sinks = make_sinks(opts, capture); }
 
-  void rebuild_sinks() {
-    sinks.clear();
-    if (opts.file.empty()) sinks.push_back(std::make_shared<spdlog::sinks::stderr_sink_mt>());
-    else sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(opts.file));
-    if (capture) sinks.push_back(capture);
-    for (auto& s : sinks) {
-      if (opts.fmt == format::json) s->set_formatter(std::make_unique<json_formatter>());
+  // Throws (spdlog::spdlog_ex) when the log file cannot be opened; nothing is changed then.
+  static std::vector<spdlog::sink_ptr> make_sinks(const options& o, const std::shared_ptr<capture_sink>& cap) {
+    std::vector<spdlog::sink_ptr> out;
+    if (o.file.empty()) out.push_back(std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    else out.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(o.file));
+    if (cap) out.push_back(cap);
+    for (auto& s : out) {
+      if (o.fmt == format::json) s->set_formatter(std::make_unique<json_formatter>());
       else
         s->set_formatter(std::make_unique<spdlog::pattern_formatter>("%Y-%m-%dT%H:%M:%S.%eZ %-5l [%n] %v",
                                                                      spdlog::pattern_time_type::utc));
     }
+    return out;
   }
 
   level level_for(std::string_view name) const {
@@ -152,8 +154,9 @@ std::string_view level_name(level l) {
 void configure(const options& opts) {
   auto& r = reg();
   std::lock_guard lk(r.mu);
+  auto sinks = registry::make_sinks(opts, r.capture);
   r.opts = opts;
-  r.rebuild_sinks();
+  r.sinks = std::move(sinks);
   for (auto& [name, c] : r.components) r.apply(*c);
 }
 
@@ -207,14 +210,18 @@ void redact_keyed_values(std::string& s) {
       if (quote) return c == quote;
       return c == ' ' || c == ',' || c == '}' || c == '&' || c == ';' || c == '\n' || c == '\r' || c == '"';
     };
-    while (p < s.size() && !stop(s[p])) ++p;
+    auto scan = [&] {
+      while (p < s.size() && !stop(s[p])) p += (s[p] == '\\' && p + 1 < s.size()) ? 2 : 1;  // JSON escapes
+      if (p > s.size()) p = s.size();
+    };
+    scan();
     std::string_view word(s.data() + start, p - start);
     // "Bot xyz" / "Bearer xyz": the credential is the next word.
     if (!quote && p < s.size() && s[p] == ' ' &&
         (word == "Bot" || word == "Bearer" || word == "Basic" || word == "bot" || word == "bearer")) {
       start = p + 1;
       p = start;
-      while (p < s.size() && !stop(s[p])) ++p;
+      scan();
     }
     if (p > start && std::string_view(s.data() + start, p - start) != "***" &&
         std::string_view(s.data() + start, p - start) != "null") {
@@ -261,17 +268,32 @@ void logger::write(level l, std::string_view message) const {
   if (!enabled(l)) return;
   std::string clean = redact(message);
   std::shared_ptr<spdlog::logger> out;
+  format f;
   {
     auto& r = reg();
     std::lock_guard lk(r.mu);
     out = state_->out;
+    f = r.opts.fmt;
+  }
+  // One record per line: a peer-supplied "\n" must not forge a log line. (The JSON
+  // formatter escapes control characters itself.)
+  if (f == format::text && clean.find_first_of("\r\n") != std::string::npos) {
+    std::string escaped;
+    escaped.reserve(clean.size() + 8);
+    for (char c : clean) {
+      if (c == '\n') escaped += "\\n";
+      else if (c == '\r') escaped += "\\r";
+      else escaped += c;
+    }
+    clean = std::move(escaped);
   }
   out->log(to_spd(l), std::string_view(clean));
 }
 
-bool rate_limit::allow(std::uint64_t& suppressed) {
-  auto now = std::chrono::steady_clock::now().time_since_epoch();
-  auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();
+bool rate_limit::allow(std::uint64_t& suppressed) { return allow(suppressed, std::chrono::steady_clock::now()); }
+
+bool rate_limit::allow(std::uint64_t& suppressed, std::chrono::steady_clock::time_point now_tp) {
+  auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now_tp.time_since_epoch()).count();
   auto next = next_ns_.load(std::memory_order_relaxed);
   if (now_ns >= next &&
       next_ns_.compare_exchange_strong(next, now_ns + std::chrono::nanoseconds(period_).count())) {
@@ -286,7 +308,7 @@ void capture_for_test(bool enable) {
   auto& r = reg();
   std::lock_guard lk(r.mu);
   r.capture = enable ? std::make_shared<capture_sink>() : nullptr;
-  r.rebuild_sinks();
+  r.sinks = registry::make_sinks(r.opts, r.capture);
   for (auto& [name, c] : r.components) r.apply(*c);
 }
 

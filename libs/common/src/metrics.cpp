@@ -16,11 +16,14 @@ void atomic_add(std::atomic<double>& a, double v) noexcept {
   }
 }
 
+bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool ascii_digit(char c) { return c >= '0' && c <= '9'; }
+
 bool valid_metric_name(std::string_view n) {
   if (n.empty()) return false;
   for (std::size_t i = 0; i < n.size(); ++i) {
     char c = n[i];
-    bool ok = std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':' || (i > 0 && std::isdigit(static_cast<unsigned char>(c)));
+    bool ok = ascii_alpha(c) || c == '_' || c == ':' || (i > 0 && ascii_digit(c));
     if (!ok) return false;
   }
   return true;
@@ -30,10 +33,16 @@ bool valid_label_name(std::string_view n) {
   if (n.empty() || n.starts_with("__")) return false;
   for (std::size_t i = 0; i < n.size(); ++i) {
     char c = n[i];
-    bool ok = std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (i > 0 && std::isdigit(static_cast<unsigned char>(c)));
+    bool ok = ascii_alpha(c) || c == '_' || (i > 0 && ascii_digit(c));
     if (!ok) return false;
   }
   return true;
+}
+
+// The sample names a family puts on the wire (a histogram adds three suffixes).
+std::vector<std::string> exposed_names(const std::string& name, metric_type type) {
+  if (type != metric_type::histogram) return {name};
+  return {name, name + "_bucket", name + "_sum", name + "_count"};
 }
 }  // namespace
 
@@ -54,7 +63,8 @@ histogram::histogram(std::vector<double> upper_bounds) : bounds_(std::move(upper
 }
 
 void histogram::observe(double v) noexcept {
-  auto it = std::lower_bound(bounds_.begin(), bounds_.end(), v);  // first bound >= v (le semantics)
+  // First bound >= v (le semantics); NaN compares false everywhere and belongs in +Inf only.
+  auto it = std::isnan(v) ? bounds_.end() : std::lower_bound(bounds_.begin(), bounds_.end(), v);
   buckets_[static_cast<std::size_t>(it - bounds_.begin())].fetch_add(1, std::memory_order_relaxed);
   atomic_add(sum_, v);
   count_.fetch_add(1, std::memory_order_relaxed);
@@ -116,17 +126,23 @@ struct registry::entry {
       impl;
 };
 
-void registry::check_new(const std::string& name, const std::vector<std::string>& labels) const {
-  if (!valid_metric_name(name)) throw std::invalid_argument("invalid metric name: " + name);
-  for (auto& l : labels)
-    if (!valid_label_name(l) || l == "le") throw std::invalid_argument("invalid label name: " + l);
+void registry::check_new(const std::string& name, metric_type type, const std::vector<std::string>& labels) const {
+  if (!valid_metric_name(name)) throw std::invalid_argument("invalid metric name: '" + name + "'");
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (!valid_label_name(labels[i]) || labels[i] == "le")
+      throw std::invalid_argument("invalid label name '" + labels[i] + "' for metric " + name);
+    for (std::size_t j = 0; j < i; ++j)
+      if (labels[i] == labels[j]) throw std::invalid_argument("duplicate label name '" + labels[i] + "' for metric " + name);
+  }
   for (auto& e : entries_)
-    if (e->name == name) throw std::invalid_argument("duplicate metric: " + name);
+    for (auto& mine : exposed_names(name, type))
+      for (auto& theirs : exposed_names(e->name, e->type))
+        if (mine == theirs) throw std::invalid_argument("duplicate metric: " + mine);
 }
 
 family<counter>& registry::counter_family(std::string name, std::string help, std::vector<std::string> labels) {
   std::lock_guard lk(mu_);
-  check_new(name, labels);
+  check_new(name, metric_type::counter, labels);
   auto e = std::make_shared<entry>();
   auto f = std::make_unique<family<counter>>(name, help, labels);
   auto& ref = *f;
@@ -137,7 +153,7 @@ family<counter>& registry::counter_family(std::string name, std::string help, st
 
 family<gauge>& registry::gauge_family(std::string name, std::string help, std::vector<std::string> labels) {
   std::lock_guard lk(mu_);
-  check_new(name, labels);
+  check_new(name, metric_type::gauge, labels);
   auto e = std::make_shared<entry>();
   auto f = std::make_unique<family<gauge>>(name, help, labels);
   auto& ref = *f;
@@ -149,7 +165,7 @@ family<gauge>& registry::gauge_family(std::string name, std::string help, std::v
 family<histogram>& registry::histogram_family(std::string name, std::string help, std::vector<std::string> labels,
                                               std::vector<double> buckets) {
   std::lock_guard lk(mu_);
-  check_new(name, labels);
+  check_new(name, metric_type::histogram, labels);
   histogram probe(buckets);  // validates the buckets now, not at first use
   auto e = std::make_shared<entry>();
   auto f = std::make_unique<family<histogram>>(name, help, labels, std::move(buckets));
@@ -163,7 +179,7 @@ void registry::callback(std::string name, std::string help, metric_type type, st
                         std::function<std::vector<sample>()> collect) {
   if (type == metric_type::histogram) throw std::invalid_argument("callback metrics cannot be histograms");
   std::lock_guard lk(mu_);
-  check_new(name, labels);
+  check_new(name, type, labels);
   auto e = std::make_shared<entry>();
   *e = entry{std::move(name), std::move(help), type, std::move(labels), std::move(collect)};
   entries_.push_back(std::move(e));
@@ -271,7 +287,14 @@ std::string registry::render() const {
         out += ' ' + format_value(static_cast<double>(m.count())) + '\n';
       });
     } else if (auto* cb = std::get_if<3>(&e->impl)) {
-      for (auto& s : (*cb)()) {
+      // A failing collector must not break the whole scrape: its family goes empty.
+      std::vector<sample> samples;
+      try {
+        samples = (*cb)();
+      } catch (const std::exception&) {
+        samples.clear();
+      }
+      for (auto& s : samples) {
         if (s.label_values.size() != e->labels.size()) continue;
         simple(s.label_values, s.value);
       }

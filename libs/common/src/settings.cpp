@@ -1,7 +1,6 @@
 #include "vectobeat/common/settings.hpp"
 
-#include <boost/json/parse.hpp>
-
+#include <charconv>
 #include <cstdlib>
 #include <set>
 
@@ -17,20 +16,23 @@ std::uint16_t read_port(const node& n, std::string_view key, std::uint16_t def, 
   return static_cast<std::uint16_t>(n.get_int(key, def, min, 65535));
 }
 
+// 5793266, "#5865F2" or "0x5865F2".
 std::uint32_t read_color(const node& parent, std::string_view key, std::uint32_t def) {
   node n = parent[key];
   if (n.is_null()) return def;
   std::string s = n.as_string();
-  if (s.empty()) return def;
   std::string_view v = s;
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  if (v.empty()) return def;
   int base = 10;
   if (v.starts_with("#")) v.remove_prefix(1), base = 16;
   else if (v.starts_with("0x") || v.starts_with("0X")) v.remove_prefix(2), base = 16;
-  char* end = nullptr;
-  std::string digits(v);
-  unsigned long out = std::strtoul(digits.c_str(), &end, base);
-  if (digits.empty() || *end != '\0' || out > 0xFFFFFF) n.fail("expected a colour (0..16777215 or #RRGGBB), got '" + s + "'");
-  return static_cast<std::uint32_t>(out);
+  std::uint32_t out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out, base);
+  if (v.empty() || ec != std::errc() || p != v.data() + v.size() || out > 0xFFFFFF)
+    n.fail("expected a colour (0..16777215, #RRGGBB or 0xRRGGBB), got '" + s + "'");
+  return out;
 }
 
 log::level read_level(const node& n) {
@@ -80,8 +82,56 @@ bool env_bool(std::string_view var, const std::string& v) {
 std::int64_t env_int(std::string_view var, const std::string& v, std::int64_t min, std::int64_t max) {
   auto n = json::parse_i64(v);
   if (!n) env_fail(var, "expected an integer, got '" + v + "'");
-  if (*n < min || *n > max) env_fail(var, "value " + v + " out of range");
+  if (*n < min || *n > max)
+    env_fail(var, "value " + v + " out of range [" + std::to_string(min) + ", " + std::to_string(max) + "]");
   return *n;
+}
+
+double env_double(std::string_view var, const std::string& v, double min, double max) {
+  double out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (v.empty() || ec != std::errc() || p != v.data() + v.size() || !(out >= min && out <= max))
+    env_fail(var, "expected a number in [" + std::to_string(static_cast<long long>(min)) + ", " +
+                      std::to_string(static_cast<long long>(max)) + "], got '" + v + "'");
+  return out;
+}
+
+// One entry of LAVALINK_NODES; fields of the wrong type are errors, not silently skipped.
+lavalink_node_settings env_lavalink_node(const boost::json::value& item, std::size_t index,
+                                         const lavalink_node_settings& defaults) {
+  const std::string var = "LAVALINK_NODES[" + std::to_string(index) + "]";
+  if (!item.is_object()) env_fail(var, "expected an object");
+  const auto& o = item.as_object();
+  lavalink_node_settings n = defaults;
+  auto string_field = [&](std::string_view key, std::string& field) {
+    if (auto* v = json::find(o, key)) {
+      if (!v->is_string()) env_fail(var, "'" + std::string(key) + "' must be a string");
+      field = std::string(v->get_string());
+    }
+  };
+  auto bool_field = [&](std::string_view key, bool& field) {
+    if (auto* v = json::find(o, key)) {
+      if (v->is_bool()) field = v->get_bool();
+      else if (v->is_string()) field = env_bool(var + "." + std::string(key), std::string(v->get_string()));
+      else env_fail(var, "'" + std::string(key) + "' must be a boolean");
+    }
+  };
+  string_field("name", n.name);
+  string_field("host", n.host);
+  string_field("password", n.password);
+  string_field("region", n.region);
+  bool_field("https", n.https);
+  bool_field("secure", n.https);
+  if (auto* v = json::find(o, "port")) {
+    std::optional<std::int64_t> port;
+    if (v->is_string()) port = env_int(var + ".port", std::string(v->get_string()), 1, 65535);
+    else port = json::get_int(o, "port");
+    if (!port || *port < 1 || *port > 65535) env_fail(var, "'port' must be an integer in [1, 65535]");
+    n.port = static_cast<std::uint16_t>(*port);
+  }
+  if (n.name.empty()) env_fail(var, "'name' must not be empty");
+  if (n.host.empty()) env_fail(var, "'host' must not be empty");
+  return n;
 }
 
 // Environment overrides (contracts §11.3): applied only when non-empty.
@@ -121,7 +171,7 @@ void apply_env(settings& s, const config::env_lookup& env) {
   boolean("CROSSFADE_ENABLED", s.crossfade.enabled);
   integer("CROSSFADE_DURATION_MS", s.crossfade.duration_ms, 0, 60000);
   integer("CROSSFADE_STEPS", s.crossfade.fade_steps, 1, 100);
-  if (auto v = env_nonempty(env, "CROSSFADE_FLOOR_VOLUME")) s.crossfade.floor_volume = static_cast<double>(env_int("CROSSFADE_FLOOR_VOLUME", *v, 0, 200));
+  if (auto v = env_nonempty(env, "CROSSFADE_FLOOR_VOLUME")) s.crossfade.floor_volume = env_double("CROSSFADE_FLOOR_VOLUME", *v, 0, 200);
 
   boolean("METRICS_ENABLED", s.metrics.enabled);
   str("METRICS_HOST", s.metrics.host);
@@ -188,25 +238,21 @@ void apply_env(settings& s, const config::env_lookup& env) {
   }
 
   if (auto v = env_nonempty(env, "LAVALINK_NODES")) {
-    boost::system::error_code ec;
-    auto parsed = boost::json::parse(*v, ec);
-    if (ec || !parsed.is_array()) env_fail("LAVALINK_NODES", "expected a JSON array of nodes");
+    auto parsed = json::parse(*v);
+    if (!parsed || !parsed->is_array()) env_fail("LAVALINK_NODES", "expected a JSON array of nodes");
     std::vector<lavalink_node_settings> nodes;
-    for (auto& item : parsed.as_array()) {
-      if (!item.is_object()) env_fail("LAVALINK_NODES", "every node must be an object");
-      auto& o = item.as_object();
-      lavalink_node_settings n = s.lavalink;
-      if (auto x = json::get_string(o, "name")) n.name = std::string(*x);
-      if (auto x = json::get_string(o, "host")) n.host = std::string(*x);
-      if (auto x = json::get_int(o, "port")) n.port = static_cast<std::uint16_t>(*x);
-      else if (auto xs = json::get_string(o, "port")) n.port = static_cast<std::uint16_t>(env_int("LAVALINK_NODES.port", std::string(*xs), 1, 65535));
-      if (auto x = json::get_string(o, "password")) n.password = std::string(*x);
-      if (auto x = json::get_bool(o, "https")) n.https = *x;
-      if (auto x = json::get_bool(o, "secure")) n.https = *x;
-      if (auto x = json::get_string(o, "region")) n.region = std::string(*x);
-      nodes.push_back(n);
-    }
+    std::size_t i = 0;
+    for (auto& item : parsed->as_array()) nodes.push_back(env_lavalink_node(item, i++, s.lavalink));
     s.lavalink_nodes = std::move(nodes);
+  }
+
+  // The original ran these as shell commands from the Status API; we never do.
+  for (const char* var : {"STATUS_CONTROL_START_CMD", "STATUS_CONTROL_STOP_CMD", "STATUS_CONTROL_RESTART_CMD",
+                          "STATUS_CONTROL_RELOAD_CMD", "STATUS_CONTROL_RELOAD_COMMANDS_CMD",
+                          "STATUS_CONTROL_RESTART_FRONTEND_CMD"}) {
+    if (env_nonempty(env, var))
+      s.warnings.push_back(std::string("environment variable ") + var +
+                           " is ignored: the Status API never runs shell commands");
   }
 }
 
@@ -217,7 +263,7 @@ settings read_settings(const config::document& doc) {
   node root = doc.root();
 
   if (node lg = root["logging"]; lg.exists()) {
-    if (lg["level"].exists() && !lg["level"].is_null()) s.logging.level = read_level(lg["level"]);
+    if (node lv = lg["level"]; !lv.is_null() && !lv.as_string().empty()) s.logging.level = read_level(lv);
     s.logging.format = lg.get_enum<log::format>("format", log::format::text, {{"text", log::format::text}, {"json", log::format::json}});
     node comps = lg["components"];
     for (auto& k : comps.keys()) s.logging.components[k] = read_level(comps[k]);
@@ -241,8 +287,14 @@ settings read_settings(const config::document& doc) {
   s.bot.sync_commands_on_start = bot.get_bool("sync_commands_on_start", true);
   if (node sc = bot["shard_count"]; !sc.is_null() && !sc.as_string().empty())
     s.bot.shard_count = static_cast<int>(sc.as_int(1, 100000));
-  if (node ids = bot["shard_ids"]; !ids.is_null()) {
+  if (node ids = bot["shard_ids"]; ids.is_list()) {
     for (auto& i : ids.items()) s.bot.shard_ids.push_back(static_cast<int>(i.as_int(0, 99999)));
+  } else {
+    for (auto& id : bot.get_string_list("shard_ids")) {  // "0,1,2" from an environment variable
+      auto v = json::parse_i64(id);
+      if (!v || *v < 0 || *v > 99999) ids.fail("expected shard ids in [0, 99999], got '" + id + "'");
+      s.bot.shard_ids.push_back(static_cast<int>(*v));
+    }
   }
   s.bot.api_base_url = bot.get("api_base_url", s.bot.api_base_url);
   s.bot.data_dir = bot.get("data_dir", s.bot.data_dir);
@@ -315,7 +367,7 @@ settings read_settings(const config::document& doc) {
   s.status_api.usage_token = sa.get_optional("usage_token");
   for (const char* k : {"control_start_cmd", "control_stop_cmd", "control_restart_cmd", "control_reload_cmd",
                         "control_reload_commands_cmd", "control_restart_frontend_cmd"}) {
-    if (sa.get_optional(k))
+    if (sa.get_optional(k))  // present and non-blank
       s.warnings.push_back(sa[k].location() + ": status_api." + k +
                            " is ignored: the Status API never runs shell commands");
   }

@@ -1,5 +1,10 @@
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
@@ -7,6 +12,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "client_impl.hpp"
 
@@ -41,44 +47,92 @@ expected<target_url, client_error> parse_url(std::string_view text, bool websock
   if (url.has_query()) out.target += "?" + std::string(url.encoded_query());
   std::string h(url.encoded_host_and_port());
   out.host_header = h;
-  out.pool_key = scheme + "://" + out.host + ":" + std::to_string(out.port);
+  std::string host_key = out.host;
+  for (auto& c : host_key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  out.pool_key = scheme + "://" + host_key + ":" + std::to_string(out.port);
   return out;
 }
+
+namespace {
+
+using resolve_results = asio::ip::tcp::resolver::results_type;
+
+// Name resolution bounded by a deadline. Asio runs getaddrinfo on a private thread that
+// cancel() cannot interrupt, so cancelling the resolver would still wait for a hung DNS
+// server: here whichever of "resolved" and "deadline" comes first completes the
+// operation, on a strand, and the late one is dropped.
+template <class Handler>
+struct resolve_race : std::enable_shared_from_this<resolve_race<Handler>> {
+  resolve_race(asio::any_io_executor ex, Handler h)
+      : strand(asio::make_strand(ex)), resolver(strand), timer(strand), handler(std::move(h)) {}
+
+  void start(std::string host, std::string port, deadline_t deadline) {
+    auto self = this->shared_from_this();
+    asio::dispatch(strand, [self, host = std::move(host), port = std::move(port), deadline] {
+      self->timer.expires_at(deadline);
+      self->timer.async_wait([self](boost::system::error_code ec) {
+        if (!ec) self->finish(asio::error::timed_out, {});
+      });
+      self->resolver.async_resolve(host, port, [self](boost::system::error_code ec, resolve_results r) {
+        self->finish(ec, std::move(r));
+      });
+    });
+  }
+
+  void finish(boost::system::error_code ec, resolve_results r) {  // strand
+    if (!handler) return;
+    auto h = std::move(*handler);
+    handler.reset();
+    timer.cancel();
+    resolver.cancel();
+    auto hex = asio::get_associated_executor(h, strand);
+    asio::post(hex, [h = std::move(h), ec, r = std::move(r)]() mutable { std::move(h)(ec, std::move(r)); });
+  }
+
+  asio::strand<asio::any_io_executor> strand;
+  asio::ip::tcp::resolver resolver;
+  asio::steady_timer timer;
+  std::optional<Handler> handler;
+};
+
+template <class Token>
+auto async_resolve_until(asio::any_io_executor ex, std::string host, std::string port, deadline_t deadline,
+                         Token&& token) {
+  return asio::async_initiate<Token, void(boost::system::error_code, resolve_results)>(
+      [](auto handler, asio::any_io_executor ex, std::string host, std::string port, deadline_t deadline) {
+        auto race = std::make_shared<resolve_race<decltype(handler)>>(std::move(ex), std::move(handler));
+        race->start(std::move(host), std::move(port), deadline);
+      },
+      token, std::move(ex), std::move(host), std::move(port), deadline);
+}
+
+}  // namespace
 
 task<expected<std::vector<asio::ip::tcp::endpoint>, client_error>> resolve(asio::any_io_executor ex,
                                                                            const target_url& u,
                                                                            const client_options& o,
                                                                            deadline_t deadline) {
-  // Resolution has no per-operation timeout in Asio; a timer cancels it. The state is
-  // shared because the timer's handler may run after this frame is gone.
-  struct guard_state {
-    explicit guard_state(asio::any_io_executor e) : resolver(e), timer(e) {}
-    asio::ip::tcp::resolver resolver;
-    asio::steady_timer timer;
-    bool timed_out = false;
-  };
-  auto st = std::make_shared<guard_state>(ex);
-  st->timer.expires_at(deadline);
-  st->timer.async_wait([st](boost::system::error_code ec) {
-    if (!ec) {
-      st->timed_out = true;
-      st->resolver.cancel();
-    }
-  });
+  std::vector<asio::ip::tcp::endpoint> candidates;
   boost::system::error_code ec;
-  auto results = co_await st->resolver.async_resolve(u.host, std::to_string(u.port),
-                                                     asio::redirect_error(asio::use_awaitable, ec));
-  st->timer.cancel();
-  if (st->timed_out) co_return unexpected(make_error(client_errc::timeout, "resolving " + u.host + " timed out"));
-  if (ec) co_return unexpected(make_error(client_errc::resolve, "cannot resolve " + u.host + ": " + ec.message()));
+  auto literal = asio::ip::make_address(u.host, ec);
+  if (!ec) {
+    candidates.emplace_back(literal, u.port);  // an IP literal needs no resolver
+  } else {
+    ec = {};
+    auto results = co_await async_resolve_until(ex, u.host, std::to_string(u.port), deadline,
+                                                asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::timed_out)
+      co_return unexpected(make_error(client_errc::timeout, "resolving " + u.host + " timed out"));
+    if (ec) co_return unexpected(make_error(client_errc::resolve, "cannot resolve " + u.host + ": " + ec.message()));
+    for (auto& r : results) candidates.push_back(r.endpoint());
+  }
   std::vector<asio::ip::tcp::endpoint> eps;
-  for (auto& r : results) {
-    auto ep = r.endpoint();
+  for (auto& ep : candidates) {
     if (o.allow_address && !o.allow_address(ep.address().to_string())) continue;
     eps.push_back(ep);
   }
   if (eps.empty()) {
-    if (o.allow_address && !results.empty())
+    if (!candidates.empty())
       co_return unexpected(make_error(client_errc::blocked_address, "address of " + u.host + " is not allowed"));
     co_return unexpected(make_error(client_errc::resolve, "no addresses for " + u.host));
   }
@@ -133,13 +187,21 @@ task<expected<http_response, client_error>> one_request(std::shared_ptr<http_cli
     if (!conn) {
       auto eps = co_await detail::resolve(self->ex, u, self->opts, deadline);
       if (!eps) co_return unexpected(eps.error());
-      auto c = u.tls ? co_await detail::connect_tls(self->ex, *eps, u, self->opts, deadline)
-                     : co_await detail::connect_plain(self->ex, *eps, u, self->opts, deadline);
+      // The connection's work runs on a strand of its own. Operations are built before
+      // the co_await and awaited as named objects: g++ 12 mishandles temporaries in a
+      // co_await full-expression, and both g++ 12 and clang 14 miscompile co_await in
+      // the arms of a conditional expression.
+      auto strand = asio::make_strand(self->ex);
+      auto op = u.tls ? asio::co_spawn(strand, detail::connect_tls(strand, *eps, u, self->opts, deadline), asio::use_awaitable)
+                      : asio::co_spawn(strand, detail::connect_plain(strand, *eps, u, self->opts, deadline), asio::use_awaitable);
+      auto c = co_await std::move(op);
       if (!c) co_return unexpected(c.error());
       conn = std::move(*c);
     }
     bool reusable = false, nothing = false;
-    auto r = co_await conn->exchange(req, u, self->opts, deadline, reusable, nothing);
+    auto exchange = asio::co_spawn(conn->executor(), conn->exchange(req, u, self->opts, deadline, reusable, nothing),
+                                   asio::use_awaitable);
+    auto r = co_await std::move(exchange);
     if (r) {
       if (reusable) self->give_back(u.pool_key, std::move(conn));
       co_return r;
@@ -177,7 +239,15 @@ task<expected<http_response, client_error>> http_client::request(std::string met
     if (auto rr = boost::urls::resolve(*base, *ref, next); !rr)
       co_return unexpected(detail::make_error(client_errc::protocol, "invalid redirect location"));
     next.remove_fragment();
-    current = std::string(next.buffer());
+    std::string next_url(next.buffer());
+    // Credentials are for the origin they were given to, not for wherever it redirects.
+    auto next_target = detail::parse_url(next_url, false);
+    if (next_target && next_target->pool_key != u->pool_key) {
+      req.headers.erase("Authorization");
+      req.headers.erase("Proxy-Authorization");
+      req.headers.erase("Cookie");
+    }
+    current = std::move(next_url);
   }
 }
 
@@ -189,8 +259,11 @@ task<expected<std::shared_ptr<websocket>, client_error>> ws_connect(asio::any_io
   if (!u) co_return unexpected(u.error());
   auto eps = co_await detail::resolve(ex, *u, opts.client, deadline);
   if (!eps) co_return unexpected(eps.error());
-  if (u->tls) co_return co_await detail::ws_connect_tls(ex, *eps, *u, opts, deadline);
-  co_return co_await detail::ws_connect_plain(ex, *eps, *u, opts, deadline);
+  // The socket's strand; the handshake runs there too (see one_request()).
+  auto strand = asio::make_strand(ex);
+  auto op = u->tls ? asio::co_spawn(strand, detail::ws_connect_tls(strand, *eps, *u, opts, deadline), asio::use_awaitable)
+                   : asio::co_spawn(strand, detail::ws_connect_plain(strand, *eps, *u, opts, deadline), asio::use_awaitable);
+  co_return co_await std::move(op);
 }
 
 }  // namespace vb::net

@@ -29,18 +29,23 @@ task<expected<std::vector<asio::ip::tcp::endpoint>, client_error>> resolve(asio:
                                                                            const client_options& o,
                                                                            deadline_t deadline);
 
-// One keep-alive connection (plain or TLS).
+// One keep-alive connection (plain or TLS). Its I/O objects live on executor(), a
+// strand of its own; run exchange() there (beast::tcp_stream's timeouts are not
+// thread-safe across executors).
 class client_connection {
  public:
   virtual ~client_connection() = default;
+  virtual asio::any_io_executor executor() = 0;
   // Sends `req` and reads the response. `reusable` says whether the connection may go
-  // back to the pool afterwards. `fresh_failure` is set when nothing was received, so a
+  // back to the pool afterwards. `nothing_received` is set when nothing was received, so a
   // pooled (possibly stale) connection may be retried on a new one.
   virtual task<expected<http_response, client_error>> exchange(const http_request& req, const target_url& u,
                                                                const client_options& o, deadline_t deadline,
                                                                bool& reusable, bool& nothing_received) = 0;
 };
 
+// The connect_* functions run on `ex`, which must be a strand made for this one
+// connection; the connection (or WebSocket) keeps it.
 task<expected<std::unique_ptr<client_connection>, client_error>> connect_plain(
     asio::any_io_executor ex, const std::vector<asio::ip::tcp::endpoint>& eps, const target_url& u,
     const client_options& o, deadline_t deadline);

@@ -7,6 +7,7 @@ namespace {
 class plain_connection final : public client_connection {
  public:
   explicit plain_connection(asio::ip::tcp::socket s) : stream_(std::move(s)) {}
+  asio::any_io_executor executor() override { return stream_.get_executor(); }
   task<expected<http_response, client_error>> exchange(const http_request& req, const target_url& u,
                                                        const client_options& o, deadline_t deadline, bool& reusable,
                                                        bool& nothing_received) override {
@@ -22,8 +23,8 @@ class plain_connection final : public client_connection {
 
 task<expected<std::unique_ptr<client_connection>, client_error>> connect_plain(
     asio::any_io_executor ex, const std::vector<asio::ip::tcp::endpoint>& eps, const target_url&,
-    const client_options&, deadline_t deadline) {
-  auto sock = co_await tcp_connect(ex, eps, deadline);
+    const client_options& o, deadline_t deadline) {
+  auto sock = co_await tcp_connect(ex, eps, o, deadline);
   if (!sock) co_return unexpected(sock.error());
   co_return std::unique_ptr<client_connection>(std::make_unique<plain_connection>(std::move(*sock)));
 }
@@ -31,7 +32,7 @@ task<expected<std::unique_ptr<client_connection>, client_error>> connect_plain(
 task<expected<std::shared_ptr<websocket>, client_error>> ws_connect_plain(
     asio::any_io_executor ex, const std::vector<asio::ip::tcp::endpoint>& eps, const target_url& u,
     const ws_connect_options& o, deadline_t deadline) {
-  auto sock = co_await tcp_connect(ex, eps, deadline);
+  auto sock = co_await tcp_connect(ex, eps, o.client, deadline);
   if (!sock) co_return unexpected(sock.error());
   co_return co_await ws_handshake(beast::tcp_stream(std::move(*sock)), u, o, deadline);
 }

@@ -1,11 +1,14 @@
 #pragma once
 // Internal: HTTP exchange and WebSocket handshake templated on the stream type.
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+
+#include <algorithm>
 
 #include "client_impl.hpp"
 #include "ws_connection.hpp"
@@ -23,11 +26,13 @@ inline client_error io_error(const boost::system::error_code& ec, std::string_vi
   return make_error(client_errc::io, std::string(what) + ": " + ec.message());
 }
 
-inline task<expected<asio::ip::tcp::socket, client_error>> tcp_connect(asio::any_io_executor ex,
+// Connects within limits.connect_timeout (and the overall deadline). Call on `strand`,
+// the connection's own strand, which the socket keeps.
+inline task<expected<asio::ip::tcp::socket, client_error>> tcp_connect(asio::any_io_executor strand,
                                                                       const std::vector<asio::ip::tcp::endpoint>& eps,
-                                                                      deadline_t deadline) {
-  beast::tcp_stream s(ex);
-  s.expires_at(deadline);
+                                                                      const client_options& o, deadline_t deadline) {
+  beast::tcp_stream s(strand);
+  s.expires_at(std::min(deadline, std::chrono::steady_clock::now() + o.limits.connect_timeout));
   boost::system::error_code ec;
   co_await s.async_connect(eps, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
@@ -52,15 +57,21 @@ task<expected<http_response, client_error>> http_exchange(Stream& stream, beast:
   out.target(u.target);
   out.set(http::field::host, u.host_header);
   out.set(http::field::user_agent, o.user_agent);
-  for (auto& [k, v] : req.headers) out.set(k, v);
+  // The caller's headers replace ours by name; repeated names are all sent.
+  for (auto& [k, v] : req.headers)
+    if (valid_field_name(k)) out.erase(k);
+  for (auto& [k, v] : req.headers)
+    if (valid_field_name(k)) out.insert(k, field_value(v));
   out.body() = req.body;
   if (!req.body.empty() || req.method == "POST" || req.method == "PUT" || req.method == "PATCH") out.prepare_payload();
   out.keep_alive(true);
 
   beast::get_lowest_layer(stream).expires_at(deadline);
-  boost::system::error_code ec;
-  co_await http::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return unexpected(io_error(ec, "sending request"));
+  boost::system::error_code ec, write_ec;
+  co_await http::async_write(stream, out, asio::redirect_error(asio::use_awaitable, write_ec));
+  // A server may answer early and stop reading (413 while we were still sending the
+  // body): its answer is worth more than our write error, so try to read it.
+  if (write_ec == beast::error::timeout) co_return unexpected(io_error(write_ec, "sending request"));
 
   http::response_parser<http::string_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(o.limits.max_header_bytes));
@@ -69,6 +80,7 @@ task<expected<http_response, client_error>> http_exchange(Stream& stream, beast:
   co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     nothing_received = !parser.got_some();
+    if (write_ec) co_return unexpected(io_error(write_ec, "sending request"));
     co_return unexpected(io_error(ec, "reading response"));
   }
   nothing_received = false;
@@ -77,7 +89,7 @@ task<expected<http_response, client_error>> http_exchange(Stream& stream, beast:
   r.status = static_cast<int>(res.result_int());
   for (auto& f : res) r.headers.add(f.name_string(), std::string(f.value()));
   r.body = std::move(res.body());
-  reusable = res.keep_alive();
+  reusable = !write_ec && parser.keep_alive();
   beast::get_lowest_layer(stream).expires_never();
   co_return r;
 }
@@ -93,7 +105,10 @@ task<expected<std::shared_ptr<websocket>, client_error>> ws_handshake(Stream str
   std::string ua = o.client.user_agent;
   wss.set_option(ws::stream_base::decorator([extra, ua](ws::request_type& req) {
     req.set(http::field::user_agent, ua);
-    for (auto& [k, v] : extra) req.set(k, v);
+    for (auto& [k, v] : extra)
+      if (valid_field_name(k)) req.erase(k);
+    for (auto& [k, v] : extra)
+      if (valid_field_name(k)) req.insert(k, field_value(v));
   }));
   wss.read_message_max(o.client.limits.max_ws_message_bytes);
   wss.auto_fragment(false);

@@ -14,8 +14,9 @@ namespace {
 
 using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
-// One context per (verify, extra CA) pair, created on first use.
-std::shared_ptr<asio::ssl::context> client_context(const client_options& o) {
+// One context per (verify, extra CA) pair, created on first use. A CA file that cannot
+// be loaded is an error (and is not cached), not a silently smaller trust store.
+expected<std::shared_ptr<asio::ssl::context>, client_error> client_context(const client_options& o) {
   static std::mutex mu;
   static std::map<std::pair<bool, std::string>, std::shared_ptr<asio::ssl::context>> cache;
   std::lock_guard lk(mu);
@@ -26,7 +27,10 @@ std::shared_ptr<asio::ssl::context> client_context(const client_options& o) {
                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
   boost::system::error_code ec;
   ctx->set_default_verify_paths(ec);
-  if (!o.extra_ca_file.empty()) ctx->load_verify_file(o.extra_ca_file, ec);
+  if (!o.extra_ca_file.empty()) {
+    ctx->load_verify_file(o.extra_ca_file, ec);
+    if (ec) return unexpected(make_error(client_errc::tls, "cannot load CA file " + o.extra_ca_file + ": " + ec.message()));
+  }
   ctx->set_verify_mode(o.verify_tls ? asio::ssl::verify_peer : asio::ssl::verify_none);
   cache.emplace(key, ctx);
   return ctx;
@@ -41,11 +45,16 @@ task<expected<std::unique_ptr<tls_stream>, client_error>> tls_open(asio::any_io_
     if (!std::filesystem::exists(o.extra_ca_file, fec))
       co_return unexpected(make_error(client_errc::tls, "CA file not found: " + o.extra_ca_file));
   }
-  auto sock = co_await tcp_connect(ex, eps, deadline);
-  if (!sock) co_return unexpected(sock.error());
   auto ctx = client_context(o);
-  auto s = std::make_unique<tls_stream>(beast::tcp_stream(std::move(*sock)), *ctx);
-  if (!SSL_set_tlsext_host_name(s->native_handle(), u.host.c_str()))
+  if (!ctx) co_return unexpected(ctx.error());
+  auto sock = co_await tcp_connect(ex, eps, o, deadline);
+  if (!sock) co_return unexpected(sock.error());
+  auto s = std::make_unique<tls_stream>(beast::tcp_stream(std::move(*sock)), **ctx);
+  // SNI carries host names only (RFC 6066 §3); IP literals are verified against the
+  // certificate's IP addresses instead.
+  boost::system::error_code addr_ec;
+  asio::ip::make_address(u.host, addr_ec);
+  if (addr_ec && !SSL_set_tlsext_host_name(s->native_handle(), u.host.c_str()))
     co_return unexpected(make_error(client_errc::tls, "cannot set SNI host name"));
   if (o.verify_tls) s->set_verify_callback(asio::ssl::host_name_verification(u.host));
   beast::get_lowest_layer(*s).expires_at(deadline);
@@ -62,6 +71,7 @@ task<expected<std::unique_ptr<tls_stream>, client_error>> tls_open(asio::any_io_
 class tls_connection final : public client_connection {
  public:
   explicit tls_connection(std::unique_ptr<tls_stream> s) : stream_(std::move(s)) {}
+  asio::any_io_executor executor() override { return stream_->get_executor(); }
   task<expected<http_response, client_error>> exchange(const http_request& req, const target_url& u,
                                                        const client_options& o, deadline_t deadline, bool& reusable,
                                                        bool& nothing_received) override {

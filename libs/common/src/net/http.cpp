@@ -82,7 +82,8 @@ std::string url_encode(std::string_view s) {
   static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (alnum || c == '-' || c == '_' || c == '.' || c == '~') {
       out += static_cast<char>(c);
     } else {
       out += '%';
@@ -173,32 +174,47 @@ std::string_view to_string(client_errc c) {
   return "error";
 }
 
+namespace {
+bool private_v4(const boost::asio::ip::address_v4::bytes_type& b) {
+  if (b[0] == 0 || b[0] == 10 || b[0] == 127) return true;   // "this" network, RFC 1918, loopback
+  if (b[0] == 100 && (b[1] & 0xc0) == 64) return true;        // 100.64/10 CGNAT
+  if (b[0] == 169 && b[1] == 254) return true;                // link-local (cloud metadata)
+  if (b[0] == 172 && (b[1] & 0xf0) == 16) return true;        // 172.16/12
+  if (b[0] == 192 && b[1] == 168) return true;                // 192.168/16
+  if (b[0] == 192 && b[1] == 0 && (b[2] == 0 || b[2] == 2)) return true;  // 192.0.0/24, TEST-NET-1
+  if (b[0] == 198 && (b[1] & 0xfe) == 18) return true;        // 198.18/15 benchmarking
+  if (b[0] == 198 && b[1] == 51 && b[2] == 100) return true;  // TEST-NET-2
+  if (b[0] == 203 && b[1] == 0 && b[2] == 113) return true;   // TEST-NET-3
+  return b[0] >= 224;                                         // multicast, reserved, broadcast
+}
+}  // namespace
+
 bool is_private_address(std::string_view ip) {
   boost::system::error_code ec;
   auto addr = boost::asio::ip::make_address(std::string(ip), ec);
   if (ec) return true;  // unparseable: refuse
-  if (addr.is_v6()) {
-    auto v6 = addr.to_v6();
-    if (v6.is_v4_mapped()) {
-      addr = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6);
-    } else {
-      auto b = v6.to_bytes();
-      if (v6.is_loopback() || v6.is_unspecified() || v6.is_link_local() || v6.is_multicast() || v6.is_site_local())
-        return true;
-      if ((b[0] & 0xfe) == 0xfc) return true;  // fc00::/7 unique local
-      if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return true;  // documentation
-      return false;
-    }
-  }
-  auto b = addr.to_v4().to_bytes();
-  if (b[0] == 0 || b[0] == 10 || b[0] == 127) return true;
-  if (b[0] == 100 && (b[1] & 0xc0) == 64) return true;         // 100.64/10 CGNAT
-  if (b[0] == 169 && b[1] == 254) return true;                 // link-local
-  if (b[0] == 172 && (b[1] & 0xf0) == 16) return true;         // 172.16/12
-  if (b[0] == 192 && b[1] == 168) return true;                 // 192.168/16
-  if (b[0] == 192 && b[1] == 0 && b[2] == 0) return true;      // 192.0.0/24
-  if (b[0] == 198 && (b[1] & 0xfe) == 18) return true;         // 198.18/15
-  if (b[0] >= 224) return true;                                 // multicast, reserved, broadcast
+  if (addr.is_v4()) return private_v4(addr.to_v4().to_bytes());
+  auto v6 = addr.to_v6();
+  auto b = v6.to_bytes();
+  auto embedded = [&](std::size_t at) {
+    return private_v4({b[at], b[at + 1], b[at + 2], b[at + 3]});
+  };
+  if (v6.is_v4_mapped()) return embedded(12);
+  if (v6.is_loopback() || v6.is_unspecified() || v6.is_link_local() || v6.is_multicast() || v6.is_site_local())
+    return true;
+  bool zero96 = true;  // ::a.b.c.d (deprecated IPv4-compatible)
+  for (int i = 0; i < 12; ++i) zero96 = zero96 && b[i] == 0;
+  if (zero96) return true;
+  if ((b[0] & 0xfe) == 0xfc) return true;  // fc00::/7 unique local
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return true;  // 2001:db8::/32 documentation
+  bool discard = b[0] == 0x01 && b[1] == 0;  // 100::/64 discard-only
+  for (int i = 2; i < 8; ++i) discard = discard && b[i] == 0;
+  if (discard) return true;
+  // Translation prefixes carry an IPv4 address that the path may deliver to.
+  bool nat64 = b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b;  // 64:ff9b::/96
+  for (int i = 4; i < 12; ++i) nat64 = nat64 && b[i] == 0;
+  if (nat64) return embedded(12);
+  if (b[0] == 0x20 && b[1] == 0x02) return embedded(2);  // 2002::/16 6to4
   return false;
 }
 

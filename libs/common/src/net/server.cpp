@@ -4,6 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -23,7 +24,30 @@ http_server::~http_server() { stop(); }
 
 namespace {
 
+// Untracks a session however it ends: normally, by an exception, or by its frame being
+// destroyed unfinished (io_context shut down). A late stop() then never reaches into a
+// finished coroutine's frame, and on_stop (which may hold the WebSocket) is released.
+struct session_cleanup {
+  std::shared_ptr<http_server::impl> srv;
+  std::shared_ptr<session_state> st;
+  std::uint64_t id;
+  ~session_cleanup() {
+    st->alive = false;
+    st->on_stop = nullptr;
+    srv->untrack(id);
+  }
+};
+
+task<void> run_session(std::shared_ptr<http_server::impl> srv, asio::ip::tcp::socket sock,
+                       std::shared_ptr<session_state> st, std::uint64_t id) {
+  session_cleanup cleanup{srv, st, id};
+  if (srv->tls) co_await detail::run_tls_session(srv, std::move(sock), st);
+  else co_await detail::run_plain_session(srv, std::move(sock), st);
+}
+
+// Runs on the acceptor's strand (stop() closes the acceptor there).
 task<void> accept_loop(std::shared_ptr<http_server::impl> srv) {
+  asio::steady_timer backoff(srv->acceptor_strand);
   for (;;) {
     boost::system::error_code ec;
     auto strand = asio::make_strand(srv->ex);
@@ -32,7 +56,11 @@ task<void> accept_loop(std::shared_ptr<http_server::impl> srv) {
     if (srv->stopped) co_return;
     if (ec) {
       if (ec == asio::error::operation_aborted) co_return;
+      // EMFILE and friends: retrying at once would spin; wait a little.
       srv->lg.warn("accept failed: {}", ec.message());
+      backoff.expires_after(std::chrono::milliseconds(100));
+      co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (srv->stopped) co_return;
       continue;
     }
     std::size_t live;
@@ -47,21 +75,14 @@ task<void> accept_loop(std::shared_ptr<http_server::impl> srv) {
     }
     auto st = std::make_shared<session_state>();
     auto id = srv->track(strand, st);
-    auto run = [](std::shared_ptr<http_server::impl> srv, asio::ip::tcp::socket sock, std::shared_ptr<session_state> st,
-                  std::uint64_t id) -> task<void> {
-      if (srv->tls) co_await detail::run_tls_session(srv, std::move(sock), st);
-      else co_await detail::run_plain_session(srv, std::move(sock), st);
-      st->alive = false;
-      st->on_stop = nullptr;
-      srv->untrack(id);
-    };
-    asio::co_spawn(strand, run(srv, std::move(sock), st, id), [srv, id](std::exception_ptr e) {
+    asio::co_spawn(strand, run_session(srv, std::move(sock), st, id), [srv](std::exception_ptr e) {
       if (!e) return;
-      srv->untrack(id);
       try {
         std::rethrow_exception(e);
       } catch (const std::exception& ex) {
         srv->lg.error("connection failed: {}", ex.what());
+      } catch (...) {
+        srv->lg.error("connection failed with a non-standard exception");
       }
     });
   }
@@ -74,7 +95,8 @@ std::uint16_t http_server::listen(const std::string& address, std::uint16_t port
   auto addr = asio::ip::make_address(address, ec);
   if (ec) throw std::runtime_error("invalid listen address '" + address + "'");
   asio::ip::tcp::endpoint ep(addr, port);
-  auto acc = std::make_unique<asio::ip::tcp::acceptor>(impl_->ex);
+  if (impl_->acceptor) throw std::runtime_error("http_server '" + impl_->opts.name + "' is already listening");
+  auto acc = std::make_unique<asio::ip::tcp::acceptor>(impl_->acceptor_strand);
   acc->open(ep.protocol(), ec);
   if (!ec) acc->set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acc->bind(ep, ec);
@@ -83,7 +105,7 @@ std::uint16_t http_server::listen(const std::string& address, std::uint16_t port
     throw std::runtime_error("cannot listen on " + address + ":" + std::to_string(port) + ": " + ec.message());
   impl_->bound_port = acc->local_endpoint().port();
   impl_->acceptor = std::move(acc);
-  asio::co_spawn(impl_->ex, accept_loop(impl_), asio::detached);
+  asio::co_spawn(impl_->acceptor_strand, accept_loop(impl_), asio::detached);
   impl_->lg.debug("listening on {}:{}", address, impl_->bound_port);
   return impl_->bound_port;
 }
@@ -98,7 +120,7 @@ std::size_t http_server::connection_count() const {
 void http_server::stop() {
   if (!impl_ || impl_->stopped.exchange(true)) return;
   if (impl_->acceptor) {
-    asio::post(impl_->ex, [srv = impl_] {
+    asio::post(impl_->acceptor_strand, [srv = impl_] {
       boost::system::error_code ec;
       srv->acceptor->close(ec);
     });

@@ -9,7 +9,8 @@ task<void> run_plain_session(std::shared_ptr<http_server::impl> srv, asio::ip::t
   std::string remote = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
   sock.set_option(asio::ip::tcp::no_delay(true), ec);
   beast::tcp_stream stream(std::move(sock));
-  st->on_stop = [&stream] {
+  st->on_stop = [&stream, s = st.get()] {
+    if (s->busy) return;
     boost::system::error_code ignored;
     stream.socket().close(ignored);
   };

@@ -26,7 +26,8 @@ task<void> run_tls_session(std::shared_ptr<http_server::impl> srv, asio::ip::tcp
   std::string remote = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
   sock.set_option(asio::ip::tcp::no_delay(true), ec);
   beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(sock)), *srv->tls);
-  st->on_stop = [&stream] {
+  st->on_stop = [&stream, s = st.get()] {
+    if (s->busy) return;
     boost::system::error_code ignored;
     beast::get_lowest_layer(stream).socket().close(ignored);
   };

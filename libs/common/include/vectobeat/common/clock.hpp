@@ -26,7 +26,8 @@ class timer {
   // Await on the executor the timer was made for; one wait at a time.
   virtual task<bool> wait_until(steady_time deadline) = 0;
   task<bool> wait_for(std::chrono::steady_clock::duration d);
-  // Ends the pending wait (if any) with false. Safe from any thread.
+  // Ends the pending wait (if any) with false; without a pending wait it does nothing
+  // (a later wait is not affected). Safe from any thread. Destroying the timer cancels.
   virtual void cancel() = 0;
 
  protected:
@@ -49,7 +50,8 @@ class clock {
 };
 
 // A clock that only moves when told to. Timers made from it complete inside advance()
-// (their completions are posted to their executors; run the io_context afterwards).
+// (their completions are posted to their executors in deadline order; run the
+// io_context afterwards). Starts at 2026-01-01T00:00:00Z.
 class manual_clock final : public clock {
  public:
   manual_clock();

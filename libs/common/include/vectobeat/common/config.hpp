@@ -33,8 +33,9 @@ using env_lookup = std::function<std::optional<std::string>(std::string_view)>;
 env_lookup process_env();
 env_lookup map_env(std::map<std::string, std::string> vars);
 
-// Expands ${VAR} and ${VAR:default}; "$${" is a literal "${". Errors on unterminated
-// or malformed references.
+// Expands ${VAR}, ${VAR:default} and ${VAR:-default}: an unset or empty VAR takes the
+// default, which may itself contain references. "$${" is a literal "${". Errors on
+// unterminated references and invalid names.
 expected<std::string, std::string> interpolate(std::string_view text, const env_lookup& env);
 
 // KEY=VALUE lines, '#' comments, optional `export `, single quotes (literal) and
@@ -74,6 +75,8 @@ class node {
   double as_double(double min = -1e300, double max = 1e300) const;
   bool as_bool() const;
 
+  // Reads with a default return it when the key is absent, null, or blank after
+  // interpolation (`port: ${PORT}` with PORT unset or empty).
   std::string get(std::string_view key, std::string def) const;
   // nullopt when absent, null, or empty after interpolation.
   std::optional<std::string> get_optional(std::string_view key) const;
@@ -84,13 +87,15 @@ class node {
   // A YAML list, or a comma-separated string (as env variables provide).
   std::vector<std::string> get_string_list(std::string_view key) const;
 
+  // One of `choices` (compared case-insensitively); `def` when absent or blank.
   template <class E>
   E get_enum(std::string_view key, E def, std::initializer_list<std::pair<std::string_view, E>> choices) const {
     node n = (*this)[key];
     if (n.is_null()) return def;
     std::string s = n.as_string();
+    if (s.empty()) return def;
     for (auto& [name, value] : choices)
-      if (name == s) return value;
+      if (iequals_ascii(name, s)) return value;
     std::string allowed;
     for (auto& [name, value] : choices) allowed += (allowed.empty() ? "" : ", ") + std::string(name);
     n.fail("expected one of [" + allowed + "], got '" + s + "'");
@@ -99,6 +104,16 @@ class node {
   [[noreturn]] void fail(std::string_view what) const;
 
  private:
+  static bool iequals_ascii(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      char x = a[i], y = b[i];
+      if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+      if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+      if (x != y) return false;
+    }
+    return true;
+  }
   friend class document;
   explicit node(std::shared_ptr<const node_impl> impl) : impl_(std::move(impl)) {}
   std::shared_ptr<const node_impl> impl_;

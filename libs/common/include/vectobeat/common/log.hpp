@@ -76,7 +76,10 @@ class rate_limit {
  public:
   explicit rate_limit(std::chrono::milliseconds period = std::chrono::seconds(10)) : period_(period) {}
   // True when the caller should log now; `suppressed` then holds how many were dropped.
+  // Thread-safe.
   bool allow(std::uint64_t& suppressed);
+  // The same with the current time given (tests, or callers holding an injected clock).
+  bool allow(std::uint64_t& suppressed, std::chrono::steady_clock::time_point now);
 
  private:
   std::chrono::milliseconds period_;

@@ -90,7 +90,8 @@ struct sample {
 class registry {
  public:
   // Names must match [a-zA-Z_:][a-zA-Z0-9_:]*, label names [a-zA-Z_][a-zA-Z0-9_]* (not "__"
-  // prefixed); violations and duplicate names throw std::invalid_argument.
+  // prefixed, not "le", no repeats); violations and duplicate names (including a
+  // histogram's _bucket/_sum/_count samples) throw std::invalid_argument.
   family<counter>& counter_family(std::string name, std::string help, std::vector<std::string> labels = {});
   family<gauge>& gauge_family(std::string name, std::string help, std::vector<std::string> labels = {});
   family<histogram>& histogram_family(std::string name, std::string help, std::vector<std::string> labels = {},
@@ -106,7 +107,7 @@ class registry {
 
  private:
   struct entry;
-  void check_new(const std::string& name, const std::vector<std::string>& labels) const;
+  void check_new(const std::string& name, metric_type type, const std::vector<std::string>& labels) const;
   mutable std::mutex mu_;
   std::vector<std::shared_ptr<entry>> entries_;
 };

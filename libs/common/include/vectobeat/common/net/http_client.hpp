@@ -43,7 +43,11 @@ class http_client {
   http_client& operator=(const http_client&) = delete;
 
   // `url` is absolute (http:// or https://). The body is sent as is; set Content-Type
-  // in `headers`. Follows up to limits.max_redirects redirects for GET/HEAD.
+  // in `headers`, which replace the client's own by name. Follows up to
+  // limits.max_redirects redirects for GET/HEAD (then returns the last 3xx as is);
+  // Authorization and Cookie are not sent on to another origin. request_timeout bounds
+  // the whole call, connect_timeout each connection attempt. Safe from any thread;
+  // idle connections are pooled per origin.
   task<expected<http_response, client_error>> request(std::string method, std::string url, header_map headers = {},
                                                       std::string body = {});
   task<expected<http_response, client_error>> get(std::string url, header_map headers = {}) {
@@ -63,7 +67,7 @@ struct ws_connect_options {
   header_map headers;  // sent with the upgrade request
 };
 
-// Opens ws:// or wss://. The returned socket lives on `ex` (pass a strand).
+// Opens ws:// or wss://. The returned socket runs on its own strand of `ex`.
 task<expected<std::shared_ptr<websocket>, client_error>> ws_connect(asio::any_io_executor ex, std::string url,
                                                                    ws_connect_options opts = {});
 

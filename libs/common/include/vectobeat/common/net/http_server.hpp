@@ -1,6 +1,8 @@
 #pragma once
 // HTTP/1.1 + WebSocket server (plain or TLS) on Beast; handlers are coroutines run on
-// the connection's strand.
+// the connection's strand. A handler that throws produces a 500 in the api_error shape;
+// bodies over limits.max_body_bytes get 413, headers over max_header_bytes 431 and
+// unparseable requests 400 (all JSON, and the connection is closed).
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -47,11 +49,14 @@ class http_server {
   http_server& operator=(const http_server&) = delete;
 
   // Binds and starts accepting. Port 0 picks a free port; returns the bound port.
-  // Throws std::runtime_error naming the address when binding fails.
+  // Throws std::runtime_error naming the address when binding fails, or when called twice.
   std::uint16_t listen(const std::string& address, std::uint16_t port);
   std::uint16_t port() const;
-  // Stops accepting and closes every connection (WebSockets get 1001). Idempotent.
+  // Stops accepting and closes every connection (WebSockets get 1001 after their queued
+  // messages). Asynchronous: connections end on their strands, and connection_count()
+  // drops to 0 as they do. Idempotent; safe from any thread; the destructor calls it.
   void stop();
+  // Connections currently open (HTTP keep-alive and WebSocket). Safe from any thread.
   std::size_t connection_count() const;
 
   struct impl;

@@ -30,12 +30,15 @@ class websocket {
   // Next message; nullopt once the connection is closed (see close_info()). Pings are
   // answered automatically while a read is pending. One reader at a time.
   virtual task<std::optional<ws_message>> read() = 0;
-  // Queues a message. Safe from any thread. Returns false when the connection is closing
-  // or closed; when the send queue overflows the connection is closed with 1008.
+  // Queues a message. Safe from any thread; messages from one thread keep their order.
+  // Returns false when the connection is closing or closed, or when the send queue is
+  // full: the queue is then dropped and the connection closed with 1008.
   virtual bool send(ws_kind kind, std::string data) = 0;
   bool send_text(std::string data) { return send(ws_kind::text, std::move(data)); }
   bool send_binary(std::string data) { return send(ws_kind::binary, std::move(data)); }
-  // Sends a close frame after the queued messages. Safe from any thread; idempotent.
+  // Sends a close frame after the queued messages. Safe from any thread; idempotent (the
+  // first call wins). A code that may not be sent (1005, 1006, 1015, ...) becomes a close
+  // frame without status; the reason is cut to 123 bytes at a UTF-8 boundary.
   virtual void close(std::uint16_t code, std::string reason = {}) = 0;
   // Drops the TCP connection without a close frame (fault injection, zombie handling).
   virtual void abort() = 0;
