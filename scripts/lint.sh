@@ -4,6 +4,8 @@
 # 1. g++ 12 destroys a lambda written inside a co_await expression twice (heap
 #    use-after-free; clang and the sanitizer build are unaffected). Name the lambda
 #    first and co_await with std::move(lambda). See docs/architecture.md.
+# 2. g++ 12 and clang 14 both miscompile `c ? co_await a : co_await b` (use after
+#    free). Use an if/else with one co_await per branch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0
@@ -17,6 +19,12 @@ while IFS= read -r -d '' f; do
         my $before = substr($src, 0, $pos);
         my $line = ($before =~ tr/\n//) + 1 + (($stmt =~ /^(\s*)/) ? (($1 =~ tr/\n//)) : 0);
         print "$ARGV:$line: lambda inside a co_await expression (g++ 12 miscompiles it; name it first)\n";
+        $bad = 1;
+      }
+      if ($stmt =~ /\?[^?;]*?\bco_await\b/s && $stmt !~ /\?\?/) {
+        my $before = substr($src, 0, $pos);
+        my $line = ($before =~ tr/\n//) + 1 + (($stmt =~ /^(\s*)/) ? (($1 =~ tr/\n//)) : 0);
+        print "$ARGV:$line: co_await inside a conditional expression (miscompiled by g++ 12 and clang 14; use if/else)\n";
         $bad = 1;
       }
       $pos += length($stmt) + 1;

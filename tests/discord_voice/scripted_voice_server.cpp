@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "vectobeat/voice/detail/websocket_read.hpp"
 #include "vectobeat/voice/ip_discovery.hpp"
 #include "vectobeat/voice/udp_endpoint.hpp"
 
@@ -89,7 +88,7 @@ struct scripted_voice_server::impl : std::enable_shared_from_this<impl> {
     current = ws;
     send(ws, hello_payload{opts.heartbeat_interval_ms}, false);
     for (;;) {
-      auto msg = co_await detail::read_message(ws);
+      auto msg = co_await ws->read();
       if (!msg) break;
       if (msg->kind != net::ws_kind::text) continue;
       auto m = decode_gateway_message(msg->data);

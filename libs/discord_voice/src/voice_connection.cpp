@@ -15,7 +15,6 @@
 #include "vectobeat/common/clock.hpp"
 #include "vectobeat/common/log.hpp"
 #include "vectobeat/voice/close_code.hpp"
-#include "vectobeat/voice/detail/websocket_read.hpp"
 #include "vectobeat/voice/dave_frame.hpp"
 #include "vectobeat/voice/ip_discovery.hpp"
 
@@ -358,7 +357,7 @@ task<bool> voice_connection::impl::backoff(ptr, int failures) {
 
 task<void> voice_connection::impl::run_reader(ptr self, std::shared_ptr<net::websocket> w, std::uint64_t gen) {
   for (;;) {
-    auto m = co_await detail::read_message(w);
+    auto m = co_await w->read();
     if (!m) co_return;
     if (gen != ws_gen || closing || failure) continue;  // drain until the close completes
     if (m->kind == net::ws_kind::text) on_text(self, gen, m->data);

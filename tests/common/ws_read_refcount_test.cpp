@@ -1,4 +1,4 @@
-#include "vectobeat/voice/detail/websocket_read.hpp"
+#include "vectobeat/common/net/websocket.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include "vectobeat/common/net/http_client.hpp"
 #include "vectobeat/common/net/http_server.hpp"
 
-namespace vb::voice::detail {
+namespace vb::net {
 namespace {
 
 using namespace std::chrono_literals;
@@ -20,14 +20,14 @@ using namespace std::chrono_literals;
 class WebSocketRead : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<net::http_server>(
-        ctx_.get_executor(), net::server_options{},
-        [](net::http_request&) -> task<net::http_response> { co_return net::http_response::empty(404); },
-        [](net::http_request&) -> task<net::upgrade_result> {
-          net::ws_accept a;
-          a.run = [](std::shared_ptr<net::websocket> ws) -> task<void> {
+    server_ = std::make_unique<http_server>(
+        ctx_.get_executor(), server_options{},
+        [](http_request&) -> task<http_response> { co_return http_response::empty(404); },
+        [](http_request&) -> task<upgrade_result> {
+          ws_accept a;
+          a.run = [](std::shared_ptr<websocket> ws) -> task<void> {
             for (int i = 0; i < 6; ++i) ws->send_text("message " + std::to_string(i));
-            while (co_await read_message(ws)) {
+            while (co_await ws->read()) {
             }
           };
           co_return a;
@@ -38,8 +38,8 @@ class WebSocketRead : public ::testing::Test {
             // Named arguments: g++ 12 mishandles class prvalues (and default arguments)
             // passed to a coroutine inside a co_await expression.
             asio::any_io_executor ex = t->ctx_.get_executor();
-            net::ws_connect_options options;
-            auto r = co_await net::ws_connect(ex, std::move(url), std::move(options));
+            ws_connect_options options;
+            auto r = co_await ws_connect(ex, std::move(url), std::move(options));
             if (r) t->ws_ = *r;
           }(this, "ws://127.0.0.1:" + std::to_string(port) + "/"),
           "connect");
@@ -62,11 +62,11 @@ class WebSocketRead : public ::testing::Test {
   // Reads three messages with `reader` and returns the reference count lost.
   template <class Reader>
   long lost_references(Reader reader) {
-    std::vector<std::shared_ptr<net::websocket>> spare(8, ws_);
+    std::vector<std::shared_ptr<websocket>> spare(8, ws_);
     const long before = ws_.use_count();
     int done = 0;
     spawn(ctx_.get_executor(),
-          [](std::shared_ptr<net::websocket> ws, Reader reader, int& done) -> task<void> {
+          [](std::shared_ptr<websocket> ws, Reader reader, int& done) -> task<void> {
             for (int i = 0; i < 3; ++i) {
               (void)co_await reader(ws);
               co_await yield();  // let Asio finish tearing down the read's frames
@@ -78,25 +78,20 @@ class WebSocketRead : public ::testing::Test {
     for (int i = 0; i < 20; ++i) ctx_.poll_one();
     const long lost = before - ws_.use_count();
     // Give back what was lost so the spares below are released safely.
-    for (long i = 0; i < lost; ++i) ::new (new unsigned char[sizeof(ws_)]) std::shared_ptr<net::websocket>(ws_);
+    for (long i = 0; i < lost; ++i) ::new (new unsigned char[sizeof(ws_)]) std::shared_ptr<websocket>(ws_);
     return lost;
   }
 
   asio::io_context ctx_;
-  std::unique_ptr<net::http_server> server_;
-  std::shared_ptr<net::websocket> ws_;
+  std::unique_ptr<http_server> server_;
+  std::shared_ptr<websocket> ws_;
 };
 
-TEST_F(WebSocketRead, CompensationMatchesTheCompiler) {
-  // Fails once common's ws_connection::read() is fixed under g++ 12: then delete
-  // detail/websocket_read.hpp and call websocket::read() directly again.
-  EXPECT_EQ(lost_references([](const std::shared_ptr<net::websocket>& ws) { return ws->read(); }),
-            websocket_read_drops_reference ? 3 : 0);
-}
-
-TEST_F(WebSocketRead, ReadMessageKeepsTheReferenceCount) {
-  EXPECT_EQ(lost_references([](const std::shared_ptr<net::websocket>& ws) { return read_message(ws); }), 0);
+// Regression: g++ 12 destroyed a lambda temporary inside read()'s co_await twice, so
+// every read dropped one reference and the connection was freed while in use.
+TEST_F(WebSocketRead, ReadKeepsTheReferenceCount) {
+  EXPECT_EQ(lost_references([](const std::shared_ptr<websocket>& ws) { return ws->read(); }), 0);
 }
 
 }  // namespace
-}  // namespace vb::voice::detail
+}  // namespace vb::net
