@@ -95,10 +95,11 @@ inline std::string dispatch(const std::string& t, std::int64_t seq, const std::s
   return fmt::format(R"({{"t":"{}","s":{},"op":0,"d":{}}})", t, seq, d);
 }
 
-inline std::string ready_json(int shard_id, int shard_count, const std::string& session_id, const std::string& guilds_json) {
+inline std::string ready_json(int shard_id, int shard_count, const std::string& session_id, const std::string& guilds_json,
+                              const std::string& resume_url = "wss://gateway-us-east1-b.discord.gg") {
   return fmt::format(
-      R"({{"v":10,"user_settings":{{}},"user":{},"session_type":"normal","session_id":"{}","resume_gateway_url":"wss://gateway-us-east1-b.discord.gg","relationships":[],"private_channels":[],"presences":[],"guilds":{},"guild_join_requests":[],"geo_ordered_rtc_regions":["us-east"],"game_relationships":[],"auth":{{}},"application":{{"id":"{}","flags":565248}},"shard":[{},{}],"_trace":["[\"gateway-prd-us-east1-b-abcd\",{{\"micros\":118000}}]"]}})",
-      user_json(bot_user_id, "VectoBeat", true), session_id, guilds_json, application_id, shard_id, shard_count);
+      R"({{"v":10,"user_settings":{{}},"user":{},"session_type":"normal","session_id":"{}","resume_gateway_url":"{}","relationships":[],"private_channels":[],"presences":[],"guilds":{},"guild_join_requests":[],"geo_ordered_rtc_regions":["us-east"],"game_relationships":[],"auth":{{}},"application":{{"id":"{}","flags":565248}},"shard":[{},{}],"_trace":["[\"gateway-prd-us-east1-b-abcd\",{{\"micros\":118000}}]"]}})",
+      user_json(bot_user_id, "VectoBeat", true), session_id, resume_url, guilds_json, application_id, shard_id, shard_count);
 }
 
 inline std::string interaction_json(std::uint64_t g, std::uint64_t n, const std::string& data, int type = 2) {
