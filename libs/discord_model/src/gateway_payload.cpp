@@ -14,7 +14,9 @@ using namespace detail;
 
 struct gateway_frame_parser::impl {
   explicit impl(frame_limits l)
-      : limits(l), arena(arena_buffer, sizeof(arena_buffer)), parser(bj::storage_ptr(), options(l)) {}
+      : limits(l),
+        arena(arena_buffer, sizeof(arena_buffer)),
+        parser(bj::storage_ptr(), options(l), parser_stack, sizeof(parser_stack)) {}
 
   static bj::parse_options options(frame_limits l) {
     bj::parse_options o;
@@ -26,9 +28,13 @@ struct gateway_frame_parser::impl {
   // The first 64 KiB of every document come from here (no malloc for most frames); larger
   // documents grow the arena, which release() trims back after each frame.
   alignas(std::max_align_t) unsigned char arena_buffer[64 * 1024];
+  // The parser's own working stack (no heap for ordinary nesting depths).
+  alignas(std::max_align_t) unsigned char parser_stack[4 * 1024];
   bj::monotonic_resource arena;
   bj::parser parser;
-  bj::value doc;
+  // Move-constructed from the parser so it keeps the arena's storage (a move assignment
+  // between different storages would deep-copy onto the heap).
+  std::optional<bj::value> doc;
 };
 
 gateway_frame_parser::gateway_frame_parser(frame_limits limits) : impl_(std::make_unique<impl>(limits)) {}
@@ -36,7 +42,7 @@ gateway_frame_parser::~gateway_frame_parser() = default;
 
 parsed<gateway_frame> gateway_frame_parser::parse(std::string_view text) {
   auto& p = *impl_;
-  p.doc = nullptr;  // drop the previous document before its memory is reused
+  p.doc.reset();  // drop the previous document before its memory is reused
   p.arena.release();
   if (text.size() > p.limits.max_bytes) return unexpected(model_failure{model_error::invalid_json, "frame", "too large"});
   p.parser.reset(bj::storage_ptr(&p.arena));
@@ -46,9 +52,9 @@ parsed<gateway_frame> gateway_frame_parser::parse(std::string_view text) {
     p.parser.reset();
     return unexpected(model_failure{model_error::invalid_json, "frame", ec.message()});
   }
-  p.doc = p.parser.release();
-  if (!p.doc.is_object()) return unexpected(model_failure{model_error::not_an_object, "frame", {}});
-  const auto& o = p.doc.get_object();
+  p.doc.emplace(p.parser.release());
+  if (!p.doc->is_object()) return unexpected(model_failure{model_error::not_an_object, "frame", {}});
+  const auto& o = p.doc->get_object();
   gateway_frame f;
   auto op = opt_int(o, "op");
   if (!op || *op < 0 || *op > 255) return unexpected(invalid("op"));
