@@ -99,6 +99,31 @@ inline const bj::array* arr(const bj::object& o, std::string_view key) {
   return v && v->is_array() ? &v->get_array() : nullptr;
 }
 
+// Value-level forms for single-pass parsers (null reads as absent).
+inline std::string_view str_of(const bj::value& v) {
+  return v.is_string() ? std::string_view(v.get_string()) : std::string_view();
+}
+inline std::optional<std::string> opt_str_of(const bj::value& v) {
+  if (v.is_string()) return std::string(v.get_string());
+  return std::nullopt;
+}
+inline std::optional<std::int64_t> int_of(const bj::value& v) {
+  if (v.is_int64()) return v.get_int64();
+  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) return static_cast<std::int64_t>(v.get_uint64());
+  if (v.is_double()) {
+    const double d = v.get_double();
+    if (d >= -9.0e18 && d <= 9.0e18 && static_cast<double>(static_cast<std::int64_t>(d)) == d) return static_cast<std::int64_t>(d);
+  }
+  return std::nullopt;
+}
+inline bool bool_of(const bj::value& v) { return v.is_bool() && v.get_bool(); }
+inline std::optional<permissions> perms_of(const bj::value& v) {
+  if (v.is_string()) return parse_permissions(v.get_string());
+  if (v.is_uint64()) return permissions(v.get_uint64());
+  if (v.is_int64() && v.get_int64() >= 0) return permissions(static_cast<std::uint64_t>(v.get_int64()));
+  return std::nullopt;
+}
+
 inline model_failure missing(std::string field) { return {model_error::missing_field, std::move(field), {}}; }
 inline model_failure invalid(std::string field, std::string detail = {}) {
   return {model_error::invalid_field, std::move(field), std::move(detail)};

@@ -16,111 +16,177 @@ channel_type to_channel_type(std::int64_t raw) noexcept {
   }
 }
 
+// The hot parsers (user, member, voice state, channel, overwrite, role) walk the object
+// once and dispatch on the key, instead of one lookup per field.
 parsed<user> parse_user(const bj::object& o) {
   user u;
-  u.id = snow(o, "id");
+  for (const auto& kv : o) {
+    const std::string_view k = kv.key();
+    const bj::value& v = kv.value();
+    switch (k.size()) {
+      case 2: if (k == "id") u.id = snow_of(v); break;
+      case 3: if (k == "bot") u.bot = bool_of(v); break;
+      case 6: if (k == "avatar") u.avatar = opt_str_of(v); break;
+      case 8: if (k == "username") u.username = std::string(str_of(v)); break;
+      case 11: if (k == "global_name") u.global_name = opt_str_of(v); break;
+      default: break;
+    }
+  }
   if (!u.id) return unexpected(missing("user.id"));
-  u.username = std::string(str(o, "username"));
-  u.global_name = opt_str(o, "global_name");
-  u.avatar = opt_str(o, "avatar");
-  u.bot = boolean(o, "bot");
   return u;
 }
 
 parsed<role> parse_role(const bj::object& o) {
   role r;
-  r.id = snow(o, "id");
+  std::optional<permissions> p;
+  for (const auto& kv : o) {
+    const std::string_view k = kv.key();
+    const bj::value& v = kv.value();
+    switch (k.size()) {
+      case 2: if (k == "id") r.id = snow_of(v); break;
+      case 4: if (k == "name") r.name = std::string(str_of(v)); break;
+      case 5: if (k == "color") r.color = static_cast<std::uint32_t>(int_of(v).value_or(0)); break;
+      case 7: if (k == "managed") r.managed = bool_of(v); break;
+      case 8: if (k == "position") r.position = static_cast<int>(int_of(v).value_or(0)); break;
+      case 11: if (k == "permissions") p = perms_of(v); break;
+      default: break;
+    }
+  }
   if (!r.id) return unexpected(missing("role.id"));
-  r.name = std::string(str(o, "name"));
-  auto p = opt_perms(o, "permissions");
   if (!p) return unexpected(invalid("role.permissions", "not a permission string"));
   r.perms = *p;
-  r.position = static_cast<int>(int_or(o, "position", 0));
-  r.color = static_cast<std::uint32_t>(int_or(o, "color", 0));
-  r.managed = boolean(o, "managed");
   return r;
 }
 
 parsed<permission_overwrite> parse_overwrite(const bj::object& o) {
   permission_overwrite ow;
-  ow.id = snow(o, "id");
+  const bj::value* type = nullptr;
+  for (const auto& kv : o) {
+    const std::string_view k = kv.key();
+    const bj::value& v = kv.value();
+    if (k == "id") ow.id = snow_of(v);
+    else if (k == "type") type = &v;
+    else if (k == "allow") ow.allow = perms_of(v).value_or(permissions());
+    else if (k == "deny") ow.deny = perms_of(v).value_or(permissions());
+  }
   if (!ow.id) return unexpected(missing("overwrite.id"));
-  const auto type = opt_int(o, "type");
-  if (!type) {
-    // Older payloads sent "role"/"member" strings.
-    auto s = str(o, "type");
-    if (s == "role") ow.type = overwrite_type::role;
-    else if (s == "member") ow.type = overwrite_type::member;
-    else return unexpected(invalid("overwrite.type"));
-  } else if (*type == 0 || *type == 1) {
-    ow.type = static_cast<overwrite_type>(*type);
+  if (!type) return unexpected(invalid("overwrite.type"));
+  if (auto t = int_of(*type)) {
+    if (*t != 0 && *t != 1) return unexpected(invalid("overwrite.type"));
+    ow.type = static_cast<overwrite_type>(*t);
+  } else if (str_of(*type) == "role") {  // older payloads sent "role"/"member"
+    ow.type = overwrite_type::role;
+  } else if (str_of(*type) == "member") {
+    ow.type = overwrite_type::member;
   } else {
     return unexpected(invalid("overwrite.type"));
   }
-  ow.allow = opt_perms(o, "allow").value_or(permissions());
-  ow.deny = opt_perms(o, "deny").value_or(permissions());
   return ow;
 }
 
 parsed<channel> parse_channel(const bj::object& o) {
   channel c;
-  c.id = snow(o, "id");
-  if (!c.id) return unexpected(missing("channel.id"));
-  auto type = opt_int(o, "type");
-  if (!type) return unexpected(missing("channel.type"));
-  c.type = to_channel_type(*type);
-  c.guild_id = snow(o, "guild_id");
-  c.name = std::string(str(o, "name"));
-  c.parent_id = snow(o, "parent_id");
-  c.position = static_cast<int>(int_or(o, "position", 0));
-  c.user_limit = static_cast<int>(int_or(o, "user_limit", 0));
-  c.bitrate = static_cast<int>(int_or(o, "bitrate", 0));
-  if (auto* ows = arr(o, "permission_overwrites")) {
-    c.overwrites.reserve(ows->size());
-    for (const auto& v : *ows) {
-      if (!v.is_object()) continue;
-      if (auto ow = parse_overwrite(v.get_object())) c.overwrites.push_back(*ow);
+  std::optional<std::int64_t> type;
+  for (const auto& kv : o) {
+    const std::string_view k = kv.key();
+    const bj::value& v = kv.value();
+    switch (k.size()) {
+      case 2: if (k == "id") c.id = snow_of(v); break;
+      case 4:
+        if (k == "type") type = int_of(v);
+        else if (k == "name") c.name = std::string(str_of(v));
+        break;
+      case 7: if (k == "bitrate") c.bitrate = static_cast<int>(int_of(v).value_or(0)); break;
+      case 8:
+        if (k == "guild_id") c.guild_id = snow_of(v);
+        else if (k == "position") c.position = static_cast<int>(int_of(v).value_or(0));
+        break;
+      case 9: if (k == "parent_id") c.parent_id = snow_of(v); break;
+      case 10: if (k == "user_limit") c.user_limit = static_cast<int>(int_of(v).value_or(0)); break;
+      case 21:
+        if (k == "permission_overwrites" && v.is_array()) {
+          const auto& ows = v.get_array();
+          c.overwrites.reserve(ows.size());
+          for (const auto& ov : ows)
+            if (ov.is_object())
+              if (auto ow = parse_overwrite(ov.get_object())) c.overwrites.push_back(*ow);
+        }
+        break;
+      default: break;
     }
   }
+  if (!c.id) return unexpected(missing("channel.id"));
+  if (!type) return unexpected(missing("channel.type"));
+  c.type = to_channel_type(*type);
   return c;
 }
 
 member parse_member(const bj::object& o) {
   member m;
-  if (auto* u = obj(o, "user")) {
-    if (auto parsed_user = parse_user(*u)) {
-      m.user_id = parsed_user->id;
-      m.user_info = std::move(*parsed_user);
+  for (const auto& kv : o) {
+    const std::string_view k = kv.key();
+    const bj::value& v = kv.value();
+    switch (k.size()) {
+      case 4:
+        if (k == "user" && v.is_object()) {
+          if (auto parsed_user = parse_user(v.get_object())) {
+            m.user_id = parsed_user->id;
+            m.user_info = std::move(*parsed_user);
+          }
+        } else if (k == "nick") {
+          m.nick = opt_str_of(v);
+        } else if (k == "deaf") {
+          m.deaf = bool_of(v);
+        } else if (k == "mute") {
+          m.mute = bool_of(v);
+        }
+        break;
+      case 5:
+        if (k == "roles" && v.is_array()) {
+          const auto& roles = v.get_array();
+          m.roles.reserve(roles.size());
+          for (const auto& r : roles)
+            if (auto id = snow_of(r)) m.roles.push_back(id);
+        }
+        break;
+      case 11: if (k == "permissions") m.perms = perms_of(v); break;
+      default: break;
     }
   }
-  m.nick = opt_str(o, "nick");
-  if (auto* roles = arr(o, "roles")) {
-    m.roles.reserve(roles->size());
-    for (const auto& r : *roles)
-      if (auto id = snow_of(r)) m.roles.push_back(id);
-  }
-  m.perms = opt_perms(o, "permissions");
-  m.deaf = boolean(o, "deaf");
-  m.mute = boolean(o, "mute");
   return m;
 }
 
 parsed<voice_state> parse_voice_state(const bj::object& o) {
-  voice_state v;
-  v.user_id = snow(o, "user_id");
-  if (!v.user_id) return unexpected(missing("voice_state.user_id"));
-  v.guild_id = snow(o, "guild_id");
-  v.channel_id = snow(o, "channel_id");
-  v.session_id = std::string(str(o, "session_id"));
-  v.deaf = boolean(o, "deaf");
-  v.mute = boolean(o, "mute");
-  v.self_deaf = boolean(o, "self_deaf");
-  v.self_mute = boolean(o, "self_mute");
-  v.self_stream = boolean(o, "self_stream");
-  v.self_video = boolean(o, "self_video");
-  v.suppress = boolean(o, "suppress");
-  if (auto* m = obj(o, "member")) v.member_info = parse_member(*m);
-  return v;
+  voice_state s;
+  for (const auto& kv : o) {
+    const std::string_view k = kv.key();
+    const bj::value& v = kv.value();
+    switch (k.size()) {
+      case 4:
+        if (k == "deaf") s.deaf = bool_of(v);
+        else if (k == "mute") s.mute = bool_of(v);
+        break;
+      case 6: if (k == "member" && v.is_object()) s.member_info = parse_member(v.get_object()); break;
+      case 7: if (k == "user_id") s.user_id = snow_of(v); break;
+      case 8:
+        if (k == "guild_id") s.guild_id = snow_of(v);
+        else if (k == "suppress") s.suppress = bool_of(v);
+        break;
+      case 9:
+        if (k == "self_deaf") s.self_deaf = bool_of(v);
+        else if (k == "self_mute") s.self_mute = bool_of(v);
+        break;
+      case 10:
+        if (k == "channel_id") s.channel_id = snow_of(v);
+        else if (k == "session_id") s.session_id = std::string(str_of(v));
+        else if (k == "self_video") s.self_video = bool_of(v);
+        break;
+      case 11: if (k == "self_stream") s.self_stream = bool_of(v); break;
+      default: break;
+    }
+  }
+  if (!s.user_id) return unexpected(missing("voice_state.user_id"));
+  return s;
 }
 
 parsed<guild> parse_guild(const bj::object& o) {
