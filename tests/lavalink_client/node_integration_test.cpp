@@ -198,7 +198,7 @@ TEST_F(NodeTest, RestErrorsCarryTheNodesMessage) {
   EXPECT_EQ(refused.error().message, lavalink::player_update_errors::incomplete_voice);
 
   server->fail_next(503, "overloaded", 1, "/v4/loadtracks");
-  auto busy = run(node_->load_tracks("ytsearch:x"));
+  auto busy = run(node_->load_tracks(std::string("ytsearch:x")));
   ASSERT_FALSE(busy);
   EXPECT_TRUE(busy.error().retryable_elsewhere());
   EXPECT_EQ(busy.error().message, "overloaded");
@@ -212,7 +212,7 @@ TEST_F(NodeTest, RestCallsUseThePasswordAndDecodeAnswers) {
   server->set_load_result("https://example.com/a b", r);
   make_node(server->config("alpha"));
   ASSERT_TRUE(eventually([&] { return readies() == 1; }));
-  auto loaded = run(node_->load_tracks("https://example.com/a b"));
+  auto loaded = run(node_->load_tracks(std::string("https://example.com/a b")));
   ASSERT_TRUE(loaded) << loaded.error().describe();
   ASSERT_EQ(loaded->type(), lavalink::load_type::track);
   EXPECT_EQ(std::get<lavalink::track>(loaded->data).encoded, t.encoded);
@@ -225,7 +225,7 @@ TEST_F(NodeTest, RestCallsUseThePasswordAndDecodeAnswers) {
   for (auto& req : server->requests()) {
     EXPECT_EQ(req.headers.get("Authorization"), std::optional<std::string_view>("youshallnotpass")) << req.path;
   }
-  auto empty = run(node_->load_tracks("nothing"));
+  auto empty = run(node_->load_tracks(std::string("nothing")));
   ASSERT_TRUE(empty);
   EXPECT_EQ(empty->type(), lavalink::load_type::empty);
 }
