@@ -301,6 +301,9 @@ void node_pool::impl::on_node_message(node* n, const lavalink::message& m) {
 node_pool::node_pool(asio::any_io_executor ex, clock& clk, std::vector<node_config> nodes, pool_options opts)
     : impl_(std::make_shared<impl>(std::move(ex), clk, std::move(nodes), std::move(opts))) {}
 
+node_pool::node_pool(asio::any_io_executor ex, clock& clk, const settings& s)
+    : node_pool(std::move(ex), clk, nodes_from_settings(s), options_from_settings(s)) {}
+
 node_pool::~node_pool() {
   {
     std::lock_guard lk(impl_->handler_mu);
