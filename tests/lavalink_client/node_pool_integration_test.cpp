@@ -56,14 +56,15 @@ class NodePoolTest : public pool_test {
     start_pool({a_->config("alpha", "eu"), b_->config("beta", "us")}, options());
     ASSERT_TRUE(node_ready("alpha"));
     ASSERT_TRUE(node_ready("beta"));
-    ASSERT_TRUE(eventually([&] { return a_->session_config().resuming && b_->session_config().resuming; }));
+    ASSERT_TRUE(resuming_known(*a_));
+    ASSERT_TRUE(resuming_known(*b_));
   }
 
   void start_one() {
     a_ = make_server("alpha");
     start_pool({a_->config("alpha", "eu")}, options());
     ASSERT_TRUE(node_ready("alpha"));
-    ASSERT_TRUE(eventually([&] { return a_->session_config().resuming; }));
+    ASSERT_TRUE(resuming_known(*a_));
   }
 
   // A playing player at `position` ms on its node, with paused/volume/filters set.
