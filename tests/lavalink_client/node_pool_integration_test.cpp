@@ -313,6 +313,8 @@ TEST_F(NodePoolTest, ANodeThatResumesWithinTheGraceKeepsItsPlayersPlaying) {
   clk_.advance(20s);
   EXPECT_EQ(events_.count<leave_voice>(), 0u);
   EXPECT_EQ(events_.count<player_moved>(), 0u);
+  // The resumed session is configured again (PATCH /v4/sessions/{id}, then GET /v4/info).
+  ASSERT_TRUE(eventually([&] { return a_->requests("GET", "/v4/info").size() == 2; }));
   // Nothing was replayed: the node kept playing (only the resumed session's PATCH).
   EXPECT_EQ(a_->requests("PATCH", "/v4/sessions/").size(), patches_before + 1);
   EXPECT_EQ(snap()->node, "alpha");
