@@ -106,7 +106,7 @@ net::http_response rest_router::handle(const net::http_request& req) {
       static log::rate_limit limit;
       std::uint64_t suppressed = 0;
       if (limit.allow(suppressed))
-        c_.log.warn("rest: unauthorized {} {} from {} ({} similar suppressed)", req.method, match->key,
+        c_.log.warn("rest: unauthorized {} from {} ({} similar suppressed)", match->key,
                     req.remote_address, suppressed);
       return finish(discord_error(401, 0, "401: Unauthorized"));
     }
