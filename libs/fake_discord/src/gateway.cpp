@@ -39,6 +39,14 @@ bool invalidates_session(std::uint16_t code, bool by_client) {
   }
 }
 
+std::string compression_name(const gateway_connection& c) {
+  switch (c.transport_) {
+    case compression::zlib_stream: return "zlib-stream";
+    case compression::zstd_stream: return "zstd-stream";
+    default: return c.payload_compression ? "payload" : "";
+  }
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- connection
@@ -290,6 +298,7 @@ void gateway::on_identify(const std::shared_ptr<gateway_connection>& conn, const
   s->num_shards = num_shards;
   s->intents = wanted;
   s->conn = conn;
+  s->compression = compression_name(*conn);
   conn->session = s;
   sessions_[s->id] = s;
   ++identifies_[shard];
@@ -351,6 +360,7 @@ void gateway::on_resume(const std::shared_ptr<gateway_connection>& conn, const j
     old->close(gateway_close::unknown_error, "Session resumed on another connection");
   }
   s->conn = conn;
+  s->compression = compression_name(*conn);
   s->detached_at.reset();
   conn->session = s;
   ++s->resumes;
@@ -459,11 +469,12 @@ void gateway::dispatch(gateway_session& s, std::string_view event, std::string_v
 
 int gateway::inject_fault(int shard, gateway_fault f, std::uint16_t code) {
   int n = 0;
-  std::vector<std::shared_ptr<gateway_session>> targets;
-  for (auto& [id, s] : sessions_)
-    if (s->shard == shard && s->conn && s->conn->open()) targets.push_back(s);
-  for (auto& s : targets) {
-    auto conn = s->conn;
+  // By connection, not by session: a connection keeps its (maybe invalidated) session.
+  std::vector<std::shared_ptr<gateway_connection>> targets;
+  for (auto& conn : connections_)
+    if (conn->session && conn->session->shard == shard && conn->open()) targets.push_back(conn);
+  for (auto& conn : targets) {
+    auto s = conn->session;
     ++n;
     switch (f) {
       case gateway_fault::abort_tcp: conn->abort(); break;
@@ -490,14 +501,8 @@ std::vector<gateway_session_info> gateway::sessions() const {
     i.seq = s->seq;
     i.connected = s->conn && s->conn->open();
     i.resumes = s->resumes;
-    if (s->conn) {
-      switch (s->conn->transport_) {
-        case compression::zlib_stream: i.compression = "zlib-stream"; break;
-        case compression::zstd_stream: i.compression = "zstd-stream"; break;
-        default: i.compression = s->conn->payload_compression ? "payload" : ""; break;
-      }
-      i.compressed = !i.compression.empty();
-    }
+    i.compression = s->compression;
+    i.compressed = !i.compression.empty();
     out.push_back(std::move(i));
   }
   return out;

@@ -50,6 +50,7 @@ struct gateway_session {
   std::shared_ptr<gateway_connection> conn;  // attached connection, if any
   std::optional<steady_time> detached_at;
   int resumes = 0;
+  std::string compression;  // of the connection that identified or resumed last
 };
 
 class gateway_connection : public std::enable_shared_from_this<gateway_connection> {

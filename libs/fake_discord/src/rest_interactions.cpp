@@ -25,9 +25,9 @@ net::http_response webhook_message(core& c, const rest_request& r) {
 void add_interaction_routes(std::vector<route_def>& r) {
   r.push_back({"POST", "/interactions/{interaction_id}/{interaction_token}/callback", "interaction-callback", 50, 1000,
                "interaction_id", false, true, callback});
-  r.push_back({"POST", "/webhooks/{application_id}/{webhook_token}", "webhook", 5, 2000, "webhook_token", false, true, followup});
+  r.push_back({"POST", "/webhooks/{application_id}/{webhook_token}", "webhook", 10, 2000, "webhook_token", false, true, followup});
   for (const char* method : {"GET", "PATCH", "DELETE"})
-    r.push_back({method, "/webhooks/{application_id}/{webhook_token}/messages/{message}", "webhook", 5, 2000,
+    r.push_back({method, "/webhooks/{application_id}/{webhook_token}/messages/{message}", "webhook", 10, 2000,
                  "webhook_token", false, true, webhook_message});
 }
 

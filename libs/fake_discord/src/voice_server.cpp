@@ -334,7 +334,10 @@ void voice_server::revoke(snowflake guild, snowflake user, std::uint16_t code, c
   grants_.erase({guild, user});
   for (auto& [id, conn] : conns_)
     if (!conn->ended && conn->grant.guild == guild && conn->grant.user == user) {
-      if (conn->ws) conn->ws->close(code, reason);
+      if (conn->ws) {
+        conn->close_code = code;
+        conn->ws->close(code, reason);
+      }
       end(*conn);
     }
 }
