@@ -17,6 +17,7 @@
 // (RSS with N playing - RSS before any player) / N; the idle figure is the real
 // `vectobeat node` binary a few seconds after it starts.
 #include <fcntl.h>
+#include <malloc.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -86,6 +87,12 @@ long status_kb(pid_t pid, const char* key) {
   while (std::getline(in, line))
     if (line.rfind(key, 0) == 0) return std::atol(line.c_str() + std::strlen(key));
   return -1;
+}
+
+// malloc'd bytes in use, every arena and mmapped chunks included.
+std::size_t heap_in_use() {
+  const auto m = mallinfo2();
+  return m.uordblks + m.hblkhd;
 }
 
 // utime + stime of a thread (or the process with tid 0), in seconds.
@@ -185,6 +192,7 @@ struct step {
   double worker_load = 0;  // worker CPU / wall
   double cpu_per_stream = 0;  // % of a core
   double rss_per_player_kb = 0;
+  double heap_per_player_kb = 0;  // malloc'd bytes in use (mallinfo2), for comparison
   std::size_t passthrough = 0;
   bool pass = false;
 };
@@ -238,6 +246,7 @@ class bench {
       } else {
         std::this_thread::sleep_for(1s);
         idle_rss_kb_ = status_kb(0, "VmRSS:");
+        idle_heap_ = heap_in_use();
         const auto mp3 = load(client, media / "music.mp3");
         const auto opus = load(client, media / "music.opus");
         std::fprintf(stderr, "node_bench: in-process idle RSS %ld KB\n", idle_rss_kb_);
@@ -307,14 +316,16 @@ class bench {
     const long rss = status_kb(0, "VmRSS:");
     s.rss_per_player_kb = n > 0 ? static_cast<double>(rss - idle_rss_kb_) / n : 0;
     s.passthrough = t1.passthrough_players;
+    const auto heap = heap_in_use();
+    s.heap_per_player_kb = n > 0 ? (static_cast<double>(heap) - static_cast<double>(idle_heap_)) / 1024.0 / n : 0;
     // Sent frames below 97 % of real time also count (players not connected, or a stalled clock).
     s.pass = s.nulled == 0 && s.skipped == 0 && s.sent >= s.expected * 97 / 100;
     std::fprintf(stderr,
                  "node_bench: N=%d sent %llu/%llu nulled %llu skipped %llu lateness p50 %.2f p99 %.2f ms, worker %.0f %%, "
-                 "%.3f %%/stream, %.0f KB/player, passthrough %zu -> %s\n",
+                 "%.3f %%/stream, %.0f KB/player (heap %.0f KB), passthrough %zu -> %s\n",
                  n, static_cast<unsigned long long>(s.sent), static_cast<unsigned long long>(s.expected),
                  static_cast<unsigned long long>(s.nulled), static_cast<unsigned long long>(s.skipped), s.p50, s.p99,
-                 100 * s.worker_load, s.cpu_per_stream, s.rss_per_player_kb, s.passthrough, s.pass ? "pass" : "FAIL");
+                 100 * s.worker_load, s.cpu_per_stream, s.rss_per_player_kb, s.heap_per_player_kb, s.passthrough, s.pass ? "pass" : "FAIL");
     return s;
   }
 
@@ -343,6 +354,7 @@ class bench {
   std::string voice_;
   std::atomic<long> worker_tid_{0};
   long idle_rss_kb_ = 0;
+  std::size_t idle_heap_ = 0;
   mode_result transcode_, passthrough_;
 
  public:
@@ -359,12 +371,12 @@ std::string fmt(const char* f, double v) {
 std::string table(const mode_result& r) {
   std::string s =
       "| N | frames sent / expected | underruns (nulled) | skipped ticks | lateness p50 | lateness p99 | worker CPU | "
-      "CPU per stream | RSS per player | result |\n|---|---|---|---|---|---|---|---|---|---|\n";
+      "CPU per stream | RSS per player | heap per player | result |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& x : r.steps)
     s += "| " + std::to_string(x.n) + " | " + std::to_string(x.sent) + " / " + std::to_string(x.expected) + " | " +
          std::to_string(x.nulled) + " | " + std::to_string(x.skipped) + " | " + fmt("%.2f ms", x.p50) + " | " +
          fmt("%.2f ms", x.p99) + " | " + fmt("%.0f %%", 100 * x.worker_load) + " | " + fmt("%.3f %%", x.cpu_per_stream) +
-         " | " + fmt("%.0f KB", x.rss_per_player_kb) + " | " + (x.pass ? "pass" : "**fail**") + " |\n";
+         " | " + fmt("%.0f KB", x.rss_per_player_kb) + " | " + fmt("%.0f KB", x.heap_per_player_kb) + " | " + (x.pass ? "pass" : "**fail**") + " |\n";
   return s;
 }
 
@@ -401,7 +413,8 @@ std::string bench::markdown(long binary_idle_kb, const std::string& load_before)
        " s; it passes with zero underruns (nulled frames), zero skipped ticks and >= 97 % of real-time frames; a failed "
        "step is measured once more. Lateness is how late the worker's 20 ms tick ran. CPU per stream is the worker "
        "thread's CPU time / wall time / N (percent of one core). RSS per player is (process RSS with N playing - RSS "
-       "before the first player) / N.\n\n";
+       "before the first player) / N; heap per player is the same for malloc'd bytes in use (mallinfo2), which "
+       "shows how much of the RSS is allocator overhead.\n\n";
   s += "| figure | measured | target |\n|---|---|---|\n";
   s += "| transcoded streams on one core, zero underruns | " + n_of(t) +
        (t && t->n == last_n(transcode_) ? " (end of the ramp)" : "") + " | >= 110 |\n";
