@@ -90,6 +90,17 @@ const longAgain = next(manager, 'trackStart', (p, t) => p.guildId === env.GUILD_
 await player.play({ clientTrack: longResult.tracks[0] });
 await longAgain;
 check(ends.at(-1) === `${env.GUILD_CONTROL}:replaced`, `play over a track ends it with replaced: ${ends.join(',')}`);
+// Resume (lavalink-client's way: enable resuming, remember the session id, reconnect with it).
+await node.updateSession(true, 60000);
+const sessionBefore = node.sessionId;
+node.options.sessionId = sessionBefore;
+const resumed = next(manager.nodeManager, 'resumed', () => true, 30000);
+node.socket.terminate();
+const [, readyPayload, resumedPlayers] = await resumed;
+check(readyPayload.resumed === true && node.sessionId === sessionBefore, `resumed ready: ${JSON.stringify(readyPayload)}`);
+const keptPlayer = resumedPlayers.find((p) => p.guildId === env.GUILD_CONTROL);
+check(keptPlayer?.track?.info?.uri === env.LONG_URL, `players after resume: ${JSON.stringify(resumedPlayers.map((p) => p.guildId))}`);
+await next(manager, 'playerUpdate', (old, p) => p.guildId === env.GUILD_CONTROL, 10000);  // updates flow again
 const stopped = next(endBus, 'end', (g, reason) => g === env.GUILD_CONTROL && reason === 'stopped', 10000);
 await player.stopPlaying(true, false);
 await stopped;
@@ -100,5 +111,5 @@ await player.destroy();
 await tonePlayer.destroy();
 const left = await node.fetchAllPlayers();
 check(Array.isArray(left) && left.length === 0, `players left: ${JSON.stringify(left)}`);
-console.log('RESULT ' + JSON.stringify({ client: 'lavalink-client', starts, ends }));
+console.log('RESULT ' + JSON.stringify({ client: 'lavalink-client', starts, ends, resumed: true }));
 process.exit(0);
