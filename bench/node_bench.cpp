@@ -62,8 +62,8 @@ struct options {
   int warmup = 3;
   std::string out;
   std::string vectobeat;
-  std::vector<int> transcode_ramp{20, 40, 60, 80, 90, 100, 110, 120, 130, 140, 150, 160, 180, 200};
-  std::vector<int> passthrough_ramp{250, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000, 6000};
+  std::vector<int> transcode_ramp{5, 10, 20, 40, 60, 80, 100, 110, 120, 140};
+  std::vector<int> passthrough_ramp{50, 100, 250, 500, 1000, 2000, 3000, 4000};
 };
 
 std::vector<int> parse_ramp(const std::string& s) {
@@ -432,10 +432,8 @@ std::string bench::markdown(long binary_idle_kb, const std::string& load_before)
        "before the first player) / N; heap per player is the same for malloc'd bytes in use (mallinfo2), which "
        "shows how much of the RSS is allocator overhead.\n\n";
   s += "| figure | measured | target |\n|---|---|---|\n";
-  auto implied = [](const mode_result& r) {
-    const step* b = nullptr;  // the largest N measured, pass or fail
-    for (const auto& x : r.steps)
-      if (!b || x.n > b->n) b = &x;
+  auto implied = [&pick](const mode_result& r) {
+    const step* b = pick(r);
     return b ? fmt("%.0f", b->implied_per_core()) + " (at N = " + std::to_string(b->n) + ", " +
                    fmt("%.1f us of worker CPU per frame sent", b->cpu_per_frame_us) + ")"
              : std::string("not measured");
@@ -507,7 +505,7 @@ int main(int argc, char** argv) {
     else {
       std::fprintf(stderr,
                    "usage: node_bench [--out docs/benchmarks.md] [--core 1] [--other-core 0] [--seconds 10] [--warmup 3]\n"
-                   "                  [--vectobeat build/vectobeat] [--transcode 20,40,..] [--passthrough 250,500,..]\n");
+                   "                  [--vectobeat build/vectobeat] [--transcode 5,10,..] [--passthrough 50,100,..]\n");
       return 2;
     }
   }
