@@ -108,12 +108,11 @@ void session::send_stats() {
 task<void> session::run(std::shared_ptr<net::websocket> ws, bool resumed) {
   auto self = shared_from_this();
   std::uint64_t conn = 0;
+  bool expired = false;
   {
     std::lock_guard lk(mu);
-    if (closed_) {
-      ws->close(4000, "Session expired");
-      co_return;
-    }
+    expired = closed_;
+    if (!expired) {
     ws_ = ws;
     conn = ++conn_gen_;
     paused_ = false;
@@ -129,6 +128,11 @@ task<void> session::run(std::shared_ptr<net::websocket> ws, bool resumed) {
       for (auto& [g, p] : players_) p->send_update(*this);
     }
     queued_.clear();
+    }
+  }
+  if (expired) {
+    ws->close(4000, "Session expired");
+    co_return;
   }
   st_->log.info("session {} {} (client '{}', user {})", id_, resumed ? "resumed" : "connected", client_name_, user_id_);
   send_stats();
@@ -144,41 +148,59 @@ task<void> session::run(std::shared_ptr<net::websocket> ws, bool resumed) {
 
 task<void> session::run_stats(std::shared_ptr<session> self, std::uint64_t conn) {
   auto timer = std::shared_ptr<vb::timer>(self->st_->clock.make_timer(self->strand_));
+  bool current = false;
   {
     std::lock_guard lk(self->mu);
-    if (self->conn_gen_ != conn || !self->ws_) co_return;
-    self->stats_timer_ = timer;
+    current = self->conn_gen_ == conn && self->ws_;
+    if (current) self->stats_timer_ = timer;
   }
-  while (co_await timer->wait_for(self->st_->config.stats_interval)) {
+  if (!current) co_return;
+  for (;;) {
+    const bool fired = co_await timer->wait_for(self->st_->config.stats_interval);
+    if (!fired) co_return;
     {
       std::lock_guard lk(self->mu);
-      if (self->conn_gen_ != conn || !self->ws_ || self->closed_) co_return;
+      current = self->conn_gen_ == conn && self->ws_ && !self->closed_;
     }
+    if (!current) co_return;
     self->send_stats();
   }
 }
 
 void session::on_disconnect(const std::shared_ptr<net::websocket>& ws) {
+  // Nothing here runs code that could take this lock again while it is held: co_spawn
+  // dispatches (Boost >= 1.80 runs the coroutine inline when already on the strand) and a
+  // player's teardown cancels timers; both happen after the lock is released.
   std::vector<std::shared_ptr<player>> doomed;
+  std::shared_ptr<vb::timer> stats_timer;
+  std::uint64_t resume_gen = 0;
+  bool just_closed = false;
   {
     std::lock_guard lk(mu);
     if (ws_ != ws) return;  // a resumed connection took over
     ws_.reset();
-    if (stats_timer_) stats_timer_->cancel();
-    if (closed_) return;
-    if (resuming_ && !st_->stopping.load()) {
-      paused_ = true;
-      const auto gen = ++pause_gen_;
-      st_->log.info("session {} disconnected; resumable for {} s", id_, timeout_s_);
-      auto t = run_resume_timeout(shared_from_this(), gen);
-      asio::co_spawn(strand_, std::move(t), asio::detached);
-      return;
+    stats_timer = stats_timer_;
+    if (!closed_) {
+      if (resuming_ && !st_->stopping.load()) {
+        paused_ = true;
+        resume_gen = ++pause_gen_;
+      } else {
+        closed_ = true;
+        just_closed = true;
+        for (auto& [g, p] : players_) doomed.push_back(p);
+        players_.clear();
+      }
     }
-    closed_ = true;
-    for (auto& [g, p] : players_) doomed.push_back(p);
-    players_.clear();
-    for (auto& p : doomed) p->destroy(nullptr);
   }
+  if (stats_timer) stats_timer->cancel();
+  if (resume_gen != 0) {
+    st_->log.info("session {} disconnected; resumable for {} s", id_, timeout_s_);
+    auto t = run_resume_timeout(shared_from_this(), resume_gen);
+    asio::co_spawn(strand_, std::move(t), asio::detached);
+    return;
+  }
+  if (!just_closed) return;
+  for (auto& p : doomed) p->destroy(nullptr);
   st_->log.info("session {} closed; {} player(s) destroyed", id_, doomed.size());
   st_->remove_session(id_);
 }
@@ -193,27 +215,46 @@ task<void> session::run_resume_timeout(std::shared_ptr<session> self, std::uint6
   }
   const bool expired = co_await timer->wait_for(timeout);
   if (!expired) co_return;
+  // No co_return and no player teardown while the lock is held: a player's teardown cancels
+  // timers and detaches from its worker, and must never run under the session's lock.
+  std::vector<std::shared_ptr<player>> doomed;
+  bool still_paused = false;
   {
     std::lock_guard lk(self->mu);
-    if (!self->paused_ || self->pause_gen_ != pause_gen || self->closed_) co_return;
-    self->closed_ = true;
-    self->queued_.clear();
-    for (auto& [g, p] : self->players_) p->destroy(nullptr);
-    self->players_.clear();
+    still_paused = self->paused_ && self->pause_gen_ == pause_gen && !self->closed_;
+    if (still_paused) {
+      self->closed_ = true;
+      self->queued_.clear();
+      for (auto& [g, p] : self->players_) doomed.push_back(p);
+      self->players_.clear();
+    }
   }
+  if (!still_paused) co_return;
+  for (auto& p : doomed) p->destroy(nullptr);
   self->st_->log.info("session {} was not resumed within {} s; its players are destroyed", self->id_, timeout.count());
   self->st_->remove_session(self->id_);
 }
 
 void session::shutdown() {
-  std::lock_guard lk(mu);
-  closed_ = true;
-  if (ws_) ws_->close(1001, "Node shutting down");
-  if (stats_timer_) stats_timer_->cancel();
-  if (resume_timer_) resume_timer_->cancel();
-  for (auto& [g, p] : players_) p->destroy(nullptr);
-  players_.clear();
-  queued_.clear();
+  std::vector<std::shared_ptr<player>> doomed;
+  std::shared_ptr<net::websocket> ws;
+  std::shared_ptr<vb::timer> stats_timer, resume_timer;
+  {
+    std::lock_guard lk(mu);
+    closed_ = true;
+    ws = ws_;
+    stats_timer = stats_timer_;
+    resume_timer = resume_timer_;
+    for (auto& [g, p] : players_) doomed.push_back(p);
+    players_.clear();
+    queued_.clear();
+  }
+  // Outside the lock: closing the socket or cancelling a timer may resume a coroutine that
+  // takes this session's lock.
+  if (ws) ws->close(1001, "Node shutting down");
+  if (stats_timer) stats_timer->cancel();
+  if (resume_timer) resume_timer->cancel();
+  for (auto& p : doomed) p->destroy(nullptr);
 }
 
 }  // namespace vb::node::detail
