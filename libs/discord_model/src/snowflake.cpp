@@ -1,6 +1,5 @@
 #include "vectobeat/discord/snowflake.hpp"
 
-#include <charconv>
 
 namespace vb::discord {
 
@@ -11,12 +10,15 @@ std::chrono::system_clock::time_point snowflake::timestamp() const noexcept {
 std::string snowflake::str() const { return std::to_string(value_); }
 
 std::optional<snowflake> parse_snowflake(std::string_view text) noexcept {
+  // One pass: digits only, 1-20 of them, within uint64, non-zero (on every gateway id).
   if (text.empty() || text.size() > 20) return std::nullopt;
-  for (char c : text)
-    if (c < '0' || c > '9') return std::nullopt;
   std::uint64_t v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || p != text.data() + text.size() || v == 0) return std::nullopt;
+  for (char c : text) {
+    const auto digit = static_cast<unsigned>(static_cast<unsigned char>(c) - '0');
+    if (digit > 9) return std::nullopt;
+    if (__builtin_mul_overflow(v, 10u, &v) || __builtin_add_overflow(v, digit, &v)) return std::nullopt;
+  }
+  if (v == 0) return std::nullopt;
   return snowflake(v);
 }
 

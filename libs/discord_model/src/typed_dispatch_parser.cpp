@@ -62,7 +62,37 @@ enum class kind : std::uint8_t {
   string_list, guild, role_list, role, channel_list, channel, overwrite_list, overwrite, voice_state_list, member_list,
 };
 
-// Key ids per object kind; -1: a field the typed parsers never read (skipped).
+// Key ids per object kind; -1: a field the typed parsers never read (skipped). A key is
+// first matched on (length, first and last byte), so the many ignored keys cost a few
+// integer compares and no string comparison.
+constexpr std::uint32_t key_sig(std::string_view s) noexcept {
+  if (s.empty() || s.size() > 255) return 0;
+  return static_cast<std::uint32_t>(s.size()) | static_cast<std::uint32_t>(static_cast<unsigned char>(s.front())) << 8 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(s.back())) << 16;
+}
+
+template <std::size_t N>
+struct key_table {
+  std::string_view names[N];
+  std::uint32_t sigs[N] = {};
+  constexpr explicit key_table(const std::string_view (&n)[N]) {
+    for (std::size_t i = 0; i < N; ++i) {
+      names[i] = n[i];
+      sigs[i] = key_sig(n[i]);
+    }
+  }
+  int find(std::string_view key, std::uint32_t sig) const noexcept {
+    for (std::size_t i = 0; i < N; ++i)
+      if (sigs[i] == sig) {
+        const std::string_view n = names[i];
+        bool same = true;
+        for (std::size_t j = 1; j + 1 < n.size(); ++j) same = same && n[j] == key[j];
+        if (same) return static_cast<int>(i);
+      }
+    return -1;
+  }
+};
+
 int key_of(kind k, std::string_view key) {
   static constexpr std::string_view frame_keys[] = {"t", "s", "op", "d"};
   static constexpr std::string_view voice_keys[] = {"guild_id", "channel_id", "user_id", "session_id", "deaf", "mute",
@@ -83,24 +113,32 @@ int key_of(kind k, std::string_view key) {
   static constexpr std::string_view channel_keys[] = {"id", "type", "name", "bitrate", "guild_id", "position",
                                                       "parent_id", "user_limit", "permission_overwrites"};
   static constexpr std::string_view overwrite_keys[] = {"id", "type", "allow", "deny"};
-  auto find = [key](const auto& keys) {
-    for (std::size_t i = 0; i < std::size(keys); ++i)
-      if (keys[i] == key) return static_cast<int>(i);
-    return -1;
-  };
+  static constexpr key_table frame_t(frame_keys);
+  static constexpr key_table voice_t(voice_keys);
+  static constexpr key_table member_t(member_keys);
+  static constexpr key_table user_t(user_keys);
+  static constexpr key_table interaction_t(interaction_keys);
+  static constexpr key_table id_t(id_keys);
+  static constexpr key_table data_t(data_keys);
+  static constexpr key_table option_t(option_keys);
+  static constexpr key_table guild_t(guild_keys);
+  static constexpr key_table role_t(role_keys);
+  static constexpr key_table channel_t(channel_keys);
+  static constexpr key_table overwrite_t(overwrite_keys);
+  const std::uint32_t h = key_sig(key);
   switch (k) {
-    case kind::frame: return find(frame_keys);
-    case kind::voice_state: return find(voice_keys);
-    case kind::member: return find(member_keys);
-    case kind::user: return find(user_keys);
-    case kind::interaction: return find(interaction_keys);
-    case kind::id_holder: return find(id_keys);
-    case kind::command_data: return find(data_keys);
-    case kind::option: return find(option_keys);
-    case kind::guild: return find(guild_keys);
-    case kind::role: return find(role_keys);
-    case kind::channel: return find(channel_keys);
-    case kind::overwrite: return find(overwrite_keys);
+    case kind::frame: return frame_t.find(key, h);
+    case kind::voice_state: return voice_t.find(key, h);
+    case kind::member: return member_t.find(key, h);
+    case kind::user: return user_t.find(key, h);
+    case kind::interaction: return interaction_t.find(key, h);
+    case kind::id_holder: return id_t.find(key, h);
+    case kind::command_data: return data_t.find(key, h);
+    case kind::option: return option_t.find(key, h);
+    case kind::guild: return guild_t.find(key, h);
+    case kind::role: return role_t.find(key, h);
+    case kind::channel: return channel_t.find(key, h);
+    case kind::overwrite: return overwrite_t.find(key, h);
     default: return -1;  // arrays have no keys
   }
 }
