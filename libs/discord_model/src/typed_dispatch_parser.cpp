@@ -73,23 +73,40 @@ constexpr std::uint32_t key_sig(std::string_view s) noexcept {
 
 template <std::size_t N>
 struct key_table {
+  static constexpr int slot_bits = 6;
   std::string_view names[N];
   std::uint32_t sigs[N] = {};
+  std::uint32_t mult = 0;                  // spreads these signatures without a collision
+  std::int8_t slots[1 << slot_bits] = {};  // signature slot -> key id, -1: no key of this kind
+  static constexpr std::size_t slot_of(std::uint32_t sig, std::uint32_t m) noexcept {
+    return static_cast<std::uint32_t>(sig * m) >> (32 - slot_bits);
+  }
   constexpr explicit key_table(const std::string_view (&n)[N]) {
     for (std::size_t i = 0; i < N; ++i) {
       names[i] = n[i];
       sigs[i] = key_sig(n[i]);
     }
+    for (std::uint32_t m = 0x9E3779B1u;; m += 2) {  // searched at compile time
+      for (auto& s : slots) s = -1;
+      bool clash = false;
+      for (std::size_t i = 0; i < N && !clash; ++i) {
+        auto& s = slots[slot_of(sigs[i], m)];
+        clash = s != -1;
+        s = static_cast<std::int8_t>(i);
+      }
+      if (!clash) {
+        mult = m;
+        break;
+      }
+    }
   }
   int find(std::string_view key, std::uint32_t sig) const noexcept {
-    for (std::size_t i = 0; i < N; ++i)
-      if (sigs[i] == sig) {
-        const std::string_view n = names[i];
-        bool same = true;
-        for (std::size_t j = 1; j + 1 < n.size(); ++j) same = same && n[j] == key[j];
-        if (same) return static_cast<int>(i);
-      }
-    return -1;
+    const int i = slots[slot_of(sig, mult)];
+    if (i < 0 || sigs[i] != sig) return -1;
+    const std::string_view n = names[i];
+    for (std::size_t j = 1; j + 1 < n.size(); ++j)
+      if (n[j] != key[j]) return -1;
+    return i;
   }
 };
 
