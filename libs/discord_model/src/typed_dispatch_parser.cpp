@@ -2,6 +2,7 @@
 
 #include <boost/json/basic_parser_impl.hpp>
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -71,17 +72,46 @@ constexpr std::uint32_t key_sig(std::string_view s) noexcept {
          static_cast<std::uint32_t>(static_cast<unsigned char>(s.back())) << 16;
 }
 
+// Fixed-size comparisons compile to a few word compares (no call).
 template <std::size_t N>
+bool same_n(const char* a, const char* b) noexcept {
+  return std::memcmp(a, b, N) == 0;
+}
+inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+  switch (n) {
+    case 1: return same_n<1>(a, b);
+    case 2: return same_n<2>(a, b);
+    case 3: return same_n<3>(a, b);
+    case 4: return same_n<4>(a, b);
+    case 5: return same_n<5>(a, b);
+    case 6: return same_n<6>(a, b);
+    case 7: return same_n<7>(a, b);
+    case 8: return same_n<8>(a, b);
+    case 9: return same_n<9>(a, b);
+    case 10: return same_n<10>(a, b);
+    case 11: return same_n<11>(a, b);
+    case 12: return same_n<12>(a, b);
+    case 13: return same_n<13>(a, b);
+    case 14: return same_n<14>(a, b);
+    case 15: return same_n<15>(a, b);
+    case 16: return same_n<16>(a, b);
+    default: return std::memcmp(a, b, n) == 0;
+  }
+}
+
 struct key_table {
   static constexpr int slot_bits = 6;
-  std::string_view names[N];
-  std::uint32_t sigs[N] = {};
+  static constexpr std::size_t max_keys = 16;
+  std::string_view names[max_keys];
+  std::uint32_t sigs[max_keys] = {};
   std::uint32_t mult = 0;                  // spreads these signatures without a collision
   std::int8_t slots[1 << slot_bits] = {};  // signature slot -> key id, -1: no key of this kind
   static constexpr std::size_t slot_of(std::uint32_t sig, std::uint32_t m) noexcept {
     return static_cast<std::uint32_t>(sig * m) >> (32 - slot_bits);
   }
+  template <std::size_t N>
   constexpr explicit key_table(const std::string_view (&n)[N]) {
+    static_assert(N <= max_keys);
     for (std::size_t i = 0; i < N; ++i) {
       names[i] = n[i];
       sigs[i] = key_sig(n[i]);
@@ -100,63 +130,53 @@ struct key_table {
       }
     }
   }
-  int find(std::string_view key, std::uint32_t sig) const noexcept {
+  int find(std::string_view key) const noexcept {
+    const std::uint32_t sig = key_sig(key);
     const int i = slots[slot_of(sig, mult)];
     if (i < 0 || sigs[i] != sig) return -1;
-    const std::string_view n = names[i];
-    for (std::size_t j = 1; j + 1 < n.size(); ++j)
-      if (n[j] != key[j]) return -1;
-    return i;
+    return same_bytes(names[i].data(), key.data(), key.size()) ? i : -1;
   }
 };
 
-int key_of(kind k, std::string_view key) {
-  static constexpr std::string_view frame_keys[] = {"t", "s", "op", "d"};
-  static constexpr std::string_view voice_keys[] = {"guild_id", "channel_id", "user_id", "session_id", "deaf", "mute",
-                                                    "self_deaf", "self_mute", "self_stream", "self_video", "suppress", "member"};
-  static constexpr std::string_view member_keys[] = {"user", "nick", "roles", "permissions", "deaf", "mute"};
-  static constexpr std::string_view user_keys[] = {"id", "username", "global_name", "avatar", "bot"};
-  static constexpr std::string_view interaction_keys[] = {
-      "id", "application_id", "type", "token", "version", "guild_id", "channel_id", "channel", "member",
-      "user", "app_permissions", "locale", "guild_locale", "message", "data"};
-  static constexpr std::string_view id_keys[] = {"id"};
-  static constexpr std::string_view data_keys[] = {"id", "name", "type", "options", "resolved", "guild_id",
-                                                   "target_id", "custom_id", "component_type", "values"};
-  static constexpr std::string_view option_keys[] = {"name", "type", "focused", "value", "options"};
-  static constexpr std::string_view guild_keys[] = {
-      "id", "unavailable", "name", "owner_id", "large", "member_count", "approximate_member_count", "icon",
-      "preferred_locale", "roles", "channels", "voice_states", "members"};
-  static constexpr std::string_view role_keys[] = {"id", "name", "color", "managed", "position", "permissions"};
-  static constexpr std::string_view channel_keys[] = {"id", "type", "name", "bitrate", "guild_id", "position",
-                                                      "parent_id", "user_limit", "permission_overwrites"};
-  static constexpr std::string_view overwrite_keys[] = {"id", "type", "allow", "deny"};
-  static constexpr key_table frame_t(frame_keys);
-  static constexpr key_table voice_t(voice_keys);
-  static constexpr key_table member_t(member_keys);
-  static constexpr key_table user_t(user_keys);
-  static constexpr key_table interaction_t(interaction_keys);
-  static constexpr key_table id_t(id_keys);
-  static constexpr key_table data_t(data_keys);
-  static constexpr key_table option_t(option_keys);
-  static constexpr key_table guild_t(guild_keys);
-  static constexpr key_table role_t(role_keys);
-  static constexpr key_table channel_t(channel_keys);
-  static constexpr key_table overwrite_t(overwrite_keys);
-  const std::uint32_t h = key_sig(key);
+constexpr std::string_view frame_keys[] = {"t", "s", "op", "d"};
+constexpr std::string_view voice_keys[] = {"guild_id",  "channel_id", "user_id",     "session_id", "deaf",     "mute",
+                                           "self_deaf", "self_mute",  "self_stream", "self_video", "suppress", "member"};
+constexpr std::string_view member_keys[] = {"user", "nick", "roles", "permissions", "deaf", "mute"};
+constexpr std::string_view user_keys[] = {"id", "username", "global_name", "avatar", "bot"};
+constexpr std::string_view interaction_keys[] = {"id",      "application_id", "type",   "token",           "version",
+                                                 "guild_id", "channel_id",     "channel", "member",         "user",
+                                                 "app_permissions", "locale",  "guild_locale", "message",   "data"};
+constexpr std::string_view id_keys[] = {"id"};
+constexpr std::string_view data_keys[] = {"id",       "name",      "type",      "options",        "resolved",
+                                          "guild_id", "target_id", "custom_id", "component_type", "values"};
+constexpr std::string_view option_keys[] = {"name", "type", "focused", "value", "options"};
+constexpr std::string_view guild_keys[] = {"id",     "unavailable", "name",     "owner_id",     "large",
+                                           "member_count", "approximate_member_count", "icon", "preferred_locale",
+                                           "roles",  "channels",    "voice_states", "members"};
+constexpr std::string_view role_keys[] = {"id", "name", "color", "managed", "position", "permissions"};
+constexpr std::string_view channel_keys[] = {"id",       "type",      "name",       "bitrate",              "guild_id",
+                                             "position", "parent_id", "user_limit", "permission_overwrites"};
+constexpr std::string_view overwrite_keys[] = {"id", "type", "allow", "deny"};
+
+// The key ids each object kind reads (the indexes used by handler::scalar/open); null for arrays.
+const key_table* keys_of(kind k) {
+  static constexpr key_table frame_t(frame_keys), voice_t(voice_keys), member_t(member_keys), user_t(user_keys),
+      interaction_t(interaction_keys), id_t(id_keys), data_t(data_keys), option_t(option_keys), guild_t(guild_keys),
+      role_t(role_keys), channel_t(channel_keys), overwrite_t(overwrite_keys);
   switch (k) {
-    case kind::frame: return frame_t.find(key, h);
-    case kind::voice_state: return voice_t.find(key, h);
-    case kind::member: return member_t.find(key, h);
-    case kind::user: return user_t.find(key, h);
-    case kind::interaction: return interaction_t.find(key, h);
-    case kind::id_holder: return id_t.find(key, h);
-    case kind::command_data: return data_t.find(key, h);
-    case kind::option: return option_t.find(key, h);
-    case kind::guild: return guild_t.find(key, h);
-    case kind::role: return role_t.find(key, h);
-    case kind::channel: return channel_t.find(key, h);
-    case kind::overwrite: return overwrite_t.find(key, h);
-    default: return -1;  // arrays have no keys
+    case kind::frame: return &frame_t;
+    case kind::voice_state: return &voice_t;
+    case kind::member: return &member_t;
+    case kind::user: return &user_t;
+    case kind::interaction: return &interaction_t;
+    case kind::id_holder: return &id_t;
+    case kind::command_data: return &data_t;
+    case kind::option: return &option_t;
+    case kind::guild: return &guild_t;
+    case kind::role: return &role_t;
+    case kind::channel: return &channel_t;
+    case kind::overwrite: return &overwrite_t;
+    default: return nullptr;
   }
 }
 
@@ -187,13 +207,12 @@ enum class overwrite_state : std::uint8_t { invalid, role, member };
 struct entry {
   kind k;
   void* target = nullptr;
+  const key_table* keys = nullptr;  // null for arrays
   std::uint64_t seen = 0;  // key ids met in this object (a duplicate is not decoded here)
   int depth = 0;           // option nesting level
-  std::size_t count = 0;   // array elements
   std::optional<std::int64_t> type;  // channel / option type
   std::optional<permissions> perms;  // role permissions
   overwrite_state ow = overwrite_state::invalid;
-  jv value;  // option value (strings are kept in the option itself)
 };
 
 constexpr int max_option_depth = 3;
@@ -216,6 +235,7 @@ struct handler {
   std::size_t skip = 0;  // depth inside a skipped value
   int key = -1;          // the current key's id in the innermost object
   std::string key_buf, str_buf;
+  jv option_value[max_option_depth + 1];  // per nesting level (strings are kept in the option itself)
   data_fields data;
   interaction_fields ia;
   guild_fields gf;
@@ -343,7 +363,7 @@ struct handler {
           case 1: e.type = int_jv(v); break;
           case 2: o.focused = bool_jv(v); break;
           case 3:
-            e.value = v;
+            option_value[e.depth] = v;
             if (v.kind == jv::str) o.value = std::string(v.s);
             break;
           default: break;
@@ -429,13 +449,13 @@ struct handler {
     pushed = false;
     if (stack.empty()) {
       if (array) return refuse(ec);
-      stack.push_back({kind::frame});
+      stack.push_back({kind::frame, nullptr, keys_of(kind::frame)});
       pushed = true;
       return true;
     }
     entry& e = stack.back();
     auto push = [&](kind k, void* target, int depth = 0) {
-      stack.push_back({k, target});
+      stack.push_back({k, target, keys_of(k)});
       stack.back().depth = depth;
       pushed = true;
     };
@@ -478,7 +498,9 @@ struct handler {
       case kind::option_list: {
         auto& list = *static_cast<std::vector<interaction_option>*>(e.target);
         if (array || list.size() >= max_options_per_level) return refuse(ec);
-        push(kind::option, &list.emplace_back(), e.depth);
+        const int depth = e.depth;  // `e` may move when the stack grows
+        option_value[depth] = jv{};
+        push(kind::option, &list.emplace_back(), depth);
         return true;
       }
       case kind::option:
@@ -520,9 +542,13 @@ struct handler {
 
   // ---- the end of a decoded object/array: validate as the typed parsers do
   bool close(json_ec& ec) {
-    entry e = stack.back();
+    entry* parent = stack.size() > 1 ? &stack[stack.size() - 2] : nullptr;
+    const bool ok = finish(stack.back(), parent, ec);
     stack.pop_back();
-    entry* parent = stack.empty() ? nullptr : &stack.back();
+    return ok;
+  }
+
+  bool finish(entry& e, entry* parent, json_ec& ec) {
     switch (e.k) {
       case kind::frame:
         done = true;
@@ -574,7 +600,7 @@ struct handler {
     auto& o = *static_cast<interaction_option*>(e.target);
     if (o.name.empty() || !e.type || *e.type < 1 || *e.type > 11) return refuse(ec);
     o.type = static_cast<option_type>(*e.type);
-    jv v = e.value;
+    jv v = option_value[e.depth];
     if (v.kind == jv::str) v.s = std::get<std::string>(o.value);  // the token text is gone; the option kept it
     if (v.kind == jv::null) {
       o.value = std::monostate();
@@ -667,7 +693,7 @@ struct handler {
     bool pushed = false;
     if (!open(array, ec, pushed)) return false;
     if (pushed) return true;
-    if (!stack.empty() && (k >= 0 || !is_object(stack.back().k))) {
+    if (!stack.empty() && (k >= 0 || !stack.back().keys)) {  // arrays: elements read as values
       jv other;
       other.kind = jv::other;
       if (!scalar(other, ec)) return false;
@@ -698,7 +724,7 @@ struct handler {
       k = key_buf;
     }
     entry& e = stack.back();
-    key = key_of(e.k, k);
+    key = e.keys ? e.keys->find(k) : -1;
     key_buf.clear();
     if (key >= 0) {
       const std::uint64_t bit = 1ULL << key;
@@ -709,16 +735,8 @@ struct handler {
   }
   bool value(const jv& v, json_ec& ec) {
     if (skip) return true;
-    if (!stack.empty() && key < 0 && is_object(stack.back().k)) return true;  // a field nobody reads
+    if (!stack.empty() && key < 0 && stack.back().keys) return true;  // a field nobody reads
     return scalar(v, ec);
-  }
-  static bool is_object(kind k) {
-    switch (k) {
-      case kind::snowflake_list: case kind::option_list: case kind::string_list: case kind::role_list:
-      case kind::channel_list: case kind::overwrite_list: case kind::voice_state_list: case kind::member_list:
-        return false;
-      default: return true;
-    }
   }
   bool on_string_part(boost::json::string_view s, std::size_t, json_ec&) {
     if (!skip) str_buf.append(s.data(), s.size());
