@@ -99,6 +99,9 @@ TEST(TypedDispatch, DecodesTheHotEventsExactlyLikeTheDocumentPath) {
   EXPECT_TRUE(expect_same(play_interaction()));
   EXPECT_TRUE(expect_same(frame("GUILD_CREATE", t::guild_create_json(5))));
   EXPECT_TRUE(expect_same(frame("GUILD_CREATE", t::guild_create_json(6, 40, 30, 12))));
+  // `op` and `s` before `t` (what the scripted test gateway sends) decode too.
+  EXPECT_TRUE(expect_same(R"({"op":0,"s":12,"t":"VOICE_STATE_UPDATE","d":{"guild_id":"1","user_id":"2"}})"));
+  EXPECT_TRUE(expect_same(R"({ "op": 0, "t": "GUILD_CREATE", "d": {"id":"1"}, "s": 3 })") == false);  // spaces: document path
 }
 
 TEST(TypedDispatch, DecodedEventsCarryTheFieldsTheBotUses) {

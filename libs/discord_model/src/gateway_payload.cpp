@@ -46,11 +46,16 @@ gateway_frame_parser::~gateway_frame_parser() = default;
 
 parsed<gateway_frame> gateway_frame_parser::parse_typed(std::string_view text) {
   auto& p = *impl_;
-  // Discord sends `t` first; other shapes (and other events) take the document path.
-  static constexpr std::string_view prefixes[] = {R"({"t":"VOICE_STATE_UPDATE")", R"({"t":"INTERACTION_CREATE")",
-                                                  R"({"t":"GUILD_CREATE")"};
+  // Worth trying when the frame names a hot event near its start, before `d` (Discord sends
+  // `t` first; `op` and `s` may precede it). The handler checks the order itself.
+  static constexpr std::string_view hot_names[] = {R"(VOICE_STATE_UPDATE")", R"(INTERACTION_CREATE")",
+                                                   R"(GUILD_CREATE")"};
   bool hot = false;
-  for (auto prefix : prefixes) hot = hot || text.starts_with(prefix);
+  const std::string_view head = text.substr(0, 64);
+  if (const auto at = head.find(R"("t":")"); at != std::string_view::npos) {
+    const std::string_view name = text.substr(at + 5);
+    for (auto n : hot_names) hot = hot || name.starts_with(n);
+  }
   if (hot && text.size() <= p.limits.max_bytes) {
     p.doc.reset();
     p.arena.release();

@@ -70,8 +70,8 @@ class gateway_frame_parser {
   gateway_frame_parser& operator=(const gateway_frame_parser&) = delete;
 
   parsed<gateway_frame> parse(std::string_view text);
-  // The same frames, but VOICE_STATE_UPDATE, INTERACTION_CREATE and GUILD_CREATE sent as
-  // Discord sends them (`t` first) are decoded straight into `typed`, skipping the fields
+  // The same frames, but VOICE_STATE_UPDATE, INTERACTION_CREATE and GUILD_CREATE with `t`
+  // before `d` (as Discord sends them) are decoded straight into `typed`, skipping the fields
   // the typed parsers ignore, without building a document: the same typed event parse()
   // plus the parse_* functions give. Anything else (other events and ops, resolved data,
   // modal submits, duplicate keys, invalid payloads) goes through parse(), so results and
