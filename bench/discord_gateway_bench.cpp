@@ -50,9 +50,10 @@ struct pipeline {
   }
 
   void feed(std::string_view text) {
-    auto f = parser.parse(text);
+    // What a shard does without raw listeners: the hot events decoded without a document.
+    auto f = parser.parse_typed(text);
     if (!f || f->op != 0) std::abort();
-    dispatcher.dispatch(f->t, *f->d, {0, f->s.value_or(0)});
+    dispatcher.dispatch(*f, {0, f->s.value_or(0)});
   }
 };
 

@@ -1,7 +1,9 @@
 // Untrusted gateway input end to end: zlib-stream/zstd-stream decompression (first byte
 // picks none/zlib/zstd), the frame parser, and the event table into the cache and bus,
-// followed by every cache reader. Nothing may crash, leak or hang.
+// followed by every cache reader. Nothing may crash, leak or hang. The typed fast path
+// (parse_typed) must agree with the document path on every frame it decodes.
 #include <cstddef>
+#include <cstdlib>
 #include <cstdint>
 #include <string_view>
 
@@ -21,6 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   cache.set_self_user(snowflake(1100000000000000001ULL));
   transport_decompressor d(kind, 1u << 20);
   gateway_frame_parser parser({1u << 20, 32});
+  gateway_frame_parser doc_parser({1u << 20, 32});
   // Messages are separated by a 0x1E byte so one input can carry a sequence.
   while (!rest.empty()) {
     const auto sep = rest.find('\x1e');
@@ -29,9 +32,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto out = d.feed(msg);
     if (!out) break;
     if (!*out) continue;
-    auto f = parser.parse(**out);
+    auto f = parser.parse_typed(**out);
+    if (f && f->typed) {  // differential: the document path must give the same event
+      auto doc = doc_parser.parse(**out);
+      if (!doc || doc->op != 0 || !doc->d->is_object() || doc->s != f->s || doc->t != f->t) std::abort();
+      const auto& d = doc->d->get_object();
+      typed_dispatch want;
+      if (doc->t == "VOICE_STATE_UPDATE") {
+        if (auto e = parse_voice_state_update(d)) want = std::move(*e);
+      } else if (doc->t == "INTERACTION_CREATE") {
+        if (auto e = parse_interaction_create(d)) want = std::move(*e);
+      } else if (doc->t == "GUILD_CREATE") {
+        if (auto e = parse_guild_create(d)) want = std::move(*e);
+      }
+      if (!(want == *f->typed)) std::abort();
+    }
     if (!f || f->op != 0) continue;
-    dispatcher.dispatch(f->t, *f->d, {0, f->s.value_or(0)});
+    dispatcher.dispatch(*f, {0, f->s.value_or(0)});
   }
   cache.for_each_guild_id([&](snowflake g) {
     (void)cache.guild_info(g);

@@ -107,5 +107,65 @@ TEST_F(EventDispatcherTest, RolesChannelsAndMembersFlowIntoTheCache) {
   EXPECT_EQ(cache_.channel_info(g, snowflake(test::channel_id(3, 2)))->name, "text-channel-2");
 }
 
+// The typed fast path (parse_typed + dispatch(frame)) must leave the cache and the bus
+// exactly as the document path does, and raw listeners keep getting documents from parse().
+TEST(EventDispatcherTypedPath, SameCacheAndListenersAsTheDocumentPath) {
+  struct side {
+    gateway_cache cache;
+    event_bus bus;
+    event_dispatcher dispatcher{cache, bus};
+    gateway_frame_parser parser;
+    std::vector<std::string> seen;
+    std::vector<event_bus::subscription> subs;
+    side() {
+      subs.push_back(bus.on<guild_create_event>(
+          [this](const guild_create_event& e, const event_context& c) { seen.push_back("G " + e.g.name + std::to_string(c.seq)); }));
+      subs.push_back(bus.on<voice_state_update_event>([this](const voice_state_update_event& e, const event_context& c) {
+        seen.push_back("V " + e.state.user_id.str() + " " + e.state.channel_id.str() + " " + std::to_string(c.seq));
+      }));
+      subs.push_back(bus.on<interaction_create_event>([this](const interaction_create_event& e, const event_context&) {
+        seen.push_back("I " + e.in.command()->full_name() + " " + e.in.user_id().str());
+      }));
+    }
+  };
+  side doc, typed;
+  std::vector<std::string> frames;
+  frames.push_back(test::dispatch("READY", 1, test::ready_json(0, 1, "s", "[]")));
+  for (std::uint64_t g = 0; g < 3; ++g) frames.push_back(test::dispatch("GUILD_CREATE", 2, test::guild_create_json(g)));
+  for (std::uint64_t i = 0; i < 12; ++i) {
+    const std::uint64_t g = i % 3;
+    frames.push_back(test::dispatch("VOICE_STATE_UPDATE", static_cast<std::int64_t>(10 + i),
+                                    test::voice_state_json(test::guild_id(g), i % 4 ? test::channel_id(g, 14) : 0,
+                                                           test::user_id(g, static_cast<int>(i % 5)), true, i % 2 == 1)));
+    frames.push_back(test::dispatch("INTERACTION_CREATE", 30, test::interaction_json(g, i, test::play_command_data(g))));
+  }
+  int typed_frames = 0;
+  for (const auto& text : frames) {
+    auto a = doc.parser.parse(text);
+    ASSERT_TRUE(a);
+    doc.dispatcher.dispatch(a->t, *a->d, {0, a->s.value_or(0)});
+    auto b = typed.parser.parse_typed(text);
+    ASSERT_TRUE(b);
+    typed_frames += b->typed != nullptr;
+    typed.dispatcher.dispatch(*b, {0, b->s.value_or(0)});
+  }
+  EXPECT_EQ(typed_frames, static_cast<int>(frames.size()) - 1);  // all but READY
+  EXPECT_EQ(typed.seen, doc.seen);
+  EXPECT_EQ(typed.seen.size(), frames.size() - 1);
+  EXPECT_EQ(typed.dispatcher.stats().dispatched, doc.dispatcher.stats().dispatched);
+  for (std::uint64_t g = 0; g < 3; ++g) {
+    const snowflake gid(test::guild_id(g));
+    EXPECT_EQ(typed.cache.guild_info(gid).has_value(), doc.cache.guild_info(gid).has_value());
+    EXPECT_EQ(typed.cache.channels(gid).size(), doc.cache.channels(gid).size());
+    EXPECT_EQ(typed.cache.bot_permissions(gid), doc.cache.bot_permissions(gid));
+    for (const auto& c : doc.cache.channels(gid)) EXPECT_EQ(typed.cache.bot_permissions(gid, c.id), doc.cache.bot_permissions(gid, c.id));
+    for (int u = 0; u < 5; ++u)
+      EXPECT_EQ(typed.cache.voice_channel_of(gid, snowflake(test::user_id(g, u))),
+                doc.cache.voice_channel_of(gid, snowflake(test::user_id(g, u))));
+    EXPECT_EQ(typed.cache.voice_states(gid, snowflake(test::channel_id(g, 14))).size(),
+              doc.cache.voice_states(gid, snowflake(test::channel_id(g, 14))).size());
+  }
+}
+
 }  // namespace
 }  // namespace vb::discord

@@ -110,6 +110,30 @@ TEST_F(ShardManagerTest, TwoProcessesSplitTheGuildsByShardRange) {
   EXPECT_TRUE(leave->frame.at("d").as_object().at("channel_id").is_null());
 }
 
+// Typed listeners get the hot events from the typed fast path; a raw listener still gets
+// every dispatch with its whole document (ignored fields included).
+TEST_F(ShardManagerTest, RawListenersStillSeeWholeDocuments) {
+  test::scripted_gateway_options so;
+  for (std::uint64_t g = 0; g < 3; ++g) so.guilds.push_back(test::guild_create_json(g));
+  server_ = std::make_unique<test::scripted_gateway>(ctx_.get_executor(), so);
+  auto& m = make(options({0}, 1));
+  int typed = 0;
+  std::vector<std::string> raw_with_features;
+  auto sub = m.events().on<guild_create_event>([&](const guild_create_event& e, const event_context&) {
+    EXPECT_EQ(e.g.channels.size(), 20u);
+    ++typed;
+  });
+  auto raw = m.events().on_raw([&](std::string_view name, const boost::json::value& d, const event_context&) {
+    if (name == "GUILD_CREATE" && d.is_object() && d.get_object().contains("features"))
+      raw_with_features.emplace_back(d.get_object().at("name").as_string());
+  });
+  ASSERT_FALSE(m.start(info()));
+  ASSERT_TRUE(run_until([&] { return typed == 3 && all_ready(m); }));
+  EXPECT_EQ(raw_with_features,
+            (std::vector<std::string>{"Community Server 0", "Community Server 1", "Community Server 2"}));
+  EXPECT_EQ(m.cache().guild_count(), 3u);
+}
+
 TEST_F(ShardManagerTest, IdentifiesInBucketsEveryFiveSecondsInShardOrder) {
   server_ = std::make_unique<test::scripted_gateway>(ctx_.get_executor());
   auto& m = make(options({}, 4));

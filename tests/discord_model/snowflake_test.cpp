@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <random>
+#include <string>
 #include <unordered_set>
 
 namespace vb::discord {
@@ -12,6 +15,43 @@ TEST(Snowflake, ParsesDecimalIdsAndRefusesGarbage) {
   EXPECT_EQ(parse_snowflake("18446744073709551615")->value(), 18446744073709551615ULL);
   for (const char* bad : {"", "0", "-1", "+5", " 1", "1 ", "12a", "18446744073709551616", "123456789012345678901"})
     EXPECT_FALSE(parse_snowflake(bad)) << bad;
+}
+
+// The reference rule: 1-20 decimal digits, nothing else, non-zero, within uint64.
+std::optional<std::uint64_t> reference_parse(const std::string& s) {
+  if (s.empty() || s.size() > 20) return std::nullopt;
+  for (char c : s)
+    if (c < '0' || c > '9') return std::nullopt;
+  std::uint64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v == 0) return std::nullopt;
+  return v;
+}
+
+TEST(Snowflake, AgreesWithTheReferenceOnEveryLengthAndBadByte) {
+  std::mt19937_64 rng(42);
+  const std::string odd = std::string("/:") + '\0' + "\x7f\xb0\xff a-+.";
+  for (int round = 0; round < 20000; ++round) {
+    const std::size_t len = rng() % 22;
+    std::string s;
+    for (std::size_t i = 0; i < len; ++i) s += static_cast<char>('0' + rng() % 10);
+    if (len == 20 && round % 2) s[0] = '1';  // near 2^64 = 18446744073709551616
+    if (len == 20 && round % 3 == 0) s = std::to_string(18446744073709551615ULL - rng() % 3);
+    if (!s.empty() && round % 4 == 0) s[rng() % s.size()] = odd[rng() % odd.size()];
+    if (round % 50 == 0) s = std::string(len, '0');
+    const auto got = parse_snowflake(s);
+    const auto want = reference_parse(s);
+    ASSERT_EQ(got.has_value(), want.has_value()) << s;
+    if (got) {
+      ASSERT_EQ(got->value(), *want) << s;
+    }
+  }
+  EXPECT_FALSE(parse_snowflake("18446744073709551616"));
+  EXPECT_FALSE(parse_snowflake("99999999999999999999"));
+  EXPECT_EQ(parse_snowflake("00000000000000000001")->value(), 1u);
+  EXPECT_EQ(parse_snowflake("12345678")->value(), 12345678u);
+  EXPECT_FALSE(parse_snowflake("1234567:"));
+  EXPECT_FALSE(parse_snowflake("/2345678"));
 }
 
 TEST(Snowflake, TimestampAndShardFollowTheDocumentedLayout) {

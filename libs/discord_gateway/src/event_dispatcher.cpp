@@ -51,6 +51,17 @@ void event_dispatcher::dispatch(std::string_view name, const boost::json::value&
   it->second(*this, d.get_object(), ctx);
 }
 
+void event_dispatcher::dispatch(const gateway_frame& f, const event_context& ctx) {
+  if (!f.typed || f.typed->index() == 0) {
+    dispatch(f.t, *f.d, ctx);
+    return;
+  }
+  dispatched_.fetch_add(1, std::memory_order_relaxed);
+  if (const auto* e = std::get_if<voice_state_update_event>(f.typed)) detail::apply_voice_state_update(*this, *e, ctx);
+  else if (const auto* i = std::get_if<interaction_create_event>(f.typed)) detail::apply_interaction_create(*this, *i, ctx);
+  else if (const auto* g = std::get_if<guild_create_event>(f.typed)) detail::apply_guild_create(*this, *g, ctx);
+}
+
 void event_dispatcher::count_failure(std::string_view name, const model_failure& f, const event_context& ctx) {
   failures_.fetch_add(1, std::memory_order_relaxed);
   std::uint64_t suppressed = 0;

@@ -22,6 +22,11 @@ void register_member_events(event_table& t);
 
 const event_table& table();
 
+// What the hot events do once parsed (shared by the document and the typed paths).
+void apply_guild_create(event_dispatcher& self, const guild_create_event& e, const event_context& ctx);
+void apply_voice_state_update(event_dispatcher& self, const voice_state_update_event& e, const event_context& ctx);
+void apply_interaction_create(event_dispatcher& self, const interaction_create_event& e, const event_context& ctx);
+
 // Parses with `parse`, then runs `apply` on success; counts and logs a failure.
 template <class Parse, class Apply>
 void handle(event_dispatcher& self, std::string_view name, const boost::json::object& d, const event_context& ctx,

@@ -230,6 +230,12 @@ std::error_code shard_manager::start(const gateway_bot& info) {
       self->dispatcher.dispatch(name, d, ctx);
       if (name == "READY" || name == "RESUMED") self->bus.publish(shard_ready_event{id, name == "RESUMED"}, ctx);
     };
+    cb.on_frame = [self, id](const gateway_frame& f, std::int64_t seq) {
+      const event_context ctx{id, seq};
+      self->dispatcher.dispatch(f, ctx);
+      if (f.t == "READY" || f.t == "RESUMED") self->bus.publish(shard_ready_event{id, f.t == "RESUMED"}, ctx);
+    };
+    cb.wants_document = [self] { return self->bus.has_raw_listeners(); };
     cb.on_fatal = [self, id](std::error_code ec) { self->log.critical("shard {} stopped: {}", id, ec.message()); };
     impl_->sessions.push_back(std::make_unique<shard_session>(impl_->ex, impl_->clk, std::move(so), std::move(cb)));
   }

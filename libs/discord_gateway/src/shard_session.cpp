@@ -417,7 +417,12 @@ task<void> shard_session::impl::run_identify(ptr, std::uint64_t gen) {
 // ------------------------------------------------------------------ messages
 
 void shard_session::impl::on_message(const ptr& self, std::uint64_t gen, std::string_view text) {
-  auto parsed_frame = parser.parse(text);
+  bool typed = false;
+  {
+    std::lock_guard lk(callback_mu);
+    typed = !detached && callbacks.on_frame && !(callbacks.wants_document && callbacks.wants_document());
+  }
+  auto parsed_frame = typed ? parser.parse_typed(text) : parser.parse(text);
   if (!parsed_frame) {
     std::uint64_t suppressed = 0;
     if (bad_frame_limit.allow(suppressed))
@@ -497,9 +502,10 @@ void shard_session::impl::on_dispatch(const ptr& self, const gateway_frame& f) {
   }
   {
     std::lock_guard lk(callback_mu);
-    if (!detached && callbacks.on_dispatch) {
+    if (!detached && (callbacks.on_frame || callbacks.on_dispatch)) {
       try {
-        callbacks.on_dispatch(f.t, *f.d, seq);
+        if (callbacks.on_frame) callbacks.on_frame(f, seq);
+        else callbacks.on_dispatch(f.t, *f.d, seq);
       } catch (const std::exception& e) {
         log.error("{} dispatch of {} threw: {}", label(), f.t, e.what());
       }

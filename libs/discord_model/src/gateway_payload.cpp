@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "json_read.hpp"
+#include "typed_dispatch_parser.hpp"
 
 namespace vb::discord {
 
@@ -16,7 +17,8 @@ struct gateway_frame_parser::impl {
   explicit impl(frame_limits l)
       : limits(l),
         arena(arena_buffer, sizeof(arena_buffer)),
-        parser(bj::storage_ptr(), options(l), parser_stack, sizeof(parser_stack)) {}
+        parser(bj::storage_ptr(), options(l), parser_stack, sizeof(parser_stack)),
+        typed_parser(l.max_depth) {}
 
   static bj::parse_options options(frame_limits l) {
     bj::parse_options o;
@@ -35,13 +37,43 @@ struct gateway_frame_parser::impl {
   // Move-constructed from the parser so it keeps the arena's storage (a move assignment
   // between different storages would deep-copy onto the heap).
   std::optional<bj::value> doc;
+  detail::typed_dispatch_parser typed_parser;
+  typed_dispatch typed;
 };
 
 gateway_frame_parser::gateway_frame_parser(frame_limits limits) : impl_(std::make_unique<impl>(limits)) {}
 gateway_frame_parser::~gateway_frame_parser() = default;
 
+parsed<gateway_frame> gateway_frame_parser::parse_typed(std::string_view text) {
+  auto& p = *impl_;
+  // Worth trying when the frame names a hot event near its start, before `d` (Discord sends
+  // `t` first; `op` and `s` may precede it). The handler checks the order itself.
+  static constexpr std::string_view hot_names[] = {R"(VOICE_STATE_UPDATE")", R"(INTERACTION_CREATE")",
+                                                   R"(GUILD_CREATE")"};
+  bool hot = false;
+  const std::string_view head = text.substr(0, 64);
+  if (const auto at = head.find(R"("t":")"); at != std::string_view::npos) {
+    const std::string_view name = text.substr(at + 5);
+    for (auto n : hot_names) hot = hot || name.starts_with(n);
+  }
+  if (hot && text.size() <= p.limits.max_bytes) {
+    p.doc.reset();
+    p.arena.release();
+    gateway_frame f;
+    if (p.typed_parser.parse(text, p.typed, f.t, f.s)) {
+      static const bj::value null_value;
+      f.op = 0;
+      f.d = &null_value;
+      f.typed = &p.typed;
+      return f;
+    }
+  }
+  return parse(text);
+}
+
 parsed<gateway_frame> gateway_frame_parser::parse(std::string_view text) {
   auto& p = *impl_;
+  p.typed.emplace<std::monostate>();
   p.doc.reset();  // drop the previous document before its memory is reused
   p.arena.release();
   if (text.size() > p.limits.max_bytes) return unexpected(model_failure{model_error::invalid_json, "frame", "too large"});

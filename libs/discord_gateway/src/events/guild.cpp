@@ -6,10 +6,8 @@ namespace vb::discord::detail {
 namespace {
 
 void on_guild_create(event_dispatcher& self, const boost::json::object& d, const event_context& ctx) {
-  handle(self, "GUILD_CREATE", d, ctx, parse_guild_create, [&](const guild_create_event& e) {
-    self.cache().upsert_guild(e.g);
-    self.bus().publish(e, ctx);
-  });
+  handle(self, "GUILD_CREATE", d, ctx, parse_guild_create,
+         [&](const guild_create_event& e) { apply_guild_create(self, e, ctx); });
 }
 
 void on_guild_update(event_dispatcher& self, const boost::json::object& d, const event_context& ctx) {
@@ -48,6 +46,11 @@ void on_role_delete(event_dispatcher& self, const boost::json::object& d, const 
 }
 
 }  // namespace
+
+void apply_guild_create(event_dispatcher& self, const guild_create_event& e, const event_context& ctx) {
+  self.cache().upsert_guild(e.g);
+  self.bus().publish(e, ctx);
+}
 
 void register_guild_events(event_table& t) {
   t.emplace("GUILD_CREATE", on_guild_create);

@@ -7,10 +7,14 @@ namespace {
 
 void on_interaction(event_dispatcher& self, const boost::json::object& d, const event_context& ctx) {
   handle(self, "INTERACTION_CREATE", d, ctx, parse_interaction_create,
-         [&](const interaction_create_event& e) { self.bus().publish(e, ctx); });
+         [&](const interaction_create_event& e) { apply_interaction_create(self, e, ctx); });
 }
 
 }  // namespace
+
+void apply_interaction_create(event_dispatcher& self, const interaction_create_event& e, const event_context& ctx) {
+  self.bus().publish(e, ctx);
+}
 
 void register_interaction_events(event_table& t) { t.emplace("INTERACTION_CREATE", on_interaction); }
 

@@ -6,10 +6,8 @@ namespace vb::discord::detail {
 namespace {
 
 void on_voice_state(event_dispatcher& self, const boost::json::object& d, const event_context& ctx) {
-  handle(self, "VOICE_STATE_UPDATE", d, ctx, parse_voice_state_update, [&](const voice_state_update_event& e) {
-    self.cache().update_voice_state(e.state);
-    self.bus().publish(e, ctx);
-  });
+  handle(self, "VOICE_STATE_UPDATE", d, ctx, parse_voice_state_update,
+         [&](const voice_state_update_event& e) { apply_voice_state_update(self, e, ctx); });
 }
 
 void on_voice_server(event_dispatcher& self, const boost::json::object& d, const event_context& ctx) {
@@ -18,6 +16,11 @@ void on_voice_server(event_dispatcher& self, const boost::json::object& d, const
 }
 
 }  // namespace
+
+void apply_voice_state_update(event_dispatcher& self, const voice_state_update_event& e, const event_context& ctx) {
+  self.cache().update_voice_state(e.state);
+  self.bus().publish(e, ctx);
+}
 
 void register_voice_events(event_table& t) {
   t.emplace("VOICE_STATE_UPDATE", on_voice_state);

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "vectobeat/discord/event_bus.hpp"
+#include "vectobeat/discord/gateway_payload.hpp"
 #include "vectobeat/discord/gateway_cache.hpp"
 
 namespace vb::discord {
@@ -30,6 +31,10 @@ class event_dispatcher {
   // One op-0 dispatch. Safe to call concurrently for different shards (the cache and the
   // bus are thread-safe; each guild is written by its own shard).
   void dispatch(std::string_view name, const boost::json::value& d, const event_context& ctx);
+  // A parsed op-0 frame: the typed event when gateway_frame_parser::parse_typed() decoded
+  // one (the same cache update and listeners), else the document as above. Raw listeners
+  // see frames that carry a document only: parse with parse() while they are subscribed.
+  void dispatch(const gateway_frame& f, const event_context& ctx);
 
   dispatch_stats stats() const noexcept;
 

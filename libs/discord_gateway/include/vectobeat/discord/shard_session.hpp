@@ -88,6 +88,11 @@ struct shard_callbacks {
   // Every dispatch (op 0), in sequence order, including READY and RESUMED. `d` is valid
   // only during the call.
   std::function<void(std::string_view name, const boost::json::value& d, std::int64_t seq)> on_dispatch;
+  // When set, dispatches arrive here instead of on_dispatch, as parsed frames: the hot
+  // events already typed (gateway_frame_parser::parse_typed(), no document) unless
+  // wants_document() returns true when the frame arrives (raw listeners need `d`).
+  std::function<void(const gateway_frame& f, std::int64_t seq)> on_frame;
+  std::function<bool()> wants_document;
   std::function<void(shard_state)> on_state;
   // A fatal close code: the session stopped and will not reconnect.
   std::function<void(std::error_code)> on_fatal;

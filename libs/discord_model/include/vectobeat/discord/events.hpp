@@ -27,6 +27,8 @@ struct resumed_event {};
 
 struct guild_create_event {
   guild g;
+
+  bool operator==(const guild_create_event&) const = default;
 };
 struct guild_update_event {
   guild g;  // without channels, voice states and members
@@ -61,6 +63,8 @@ struct guild_role_delete_event {
 
 struct voice_state_update_event {
   voice_state state;
+
+  bool operator==(const voice_state_update_event&) const = default;
 };
 
 struct voice_server_update_event {
@@ -71,6 +75,8 @@ struct voice_server_update_event {
 
 struct interaction_create_event {
   interaction in;
+
+  bool operator==(const interaction_create_event&) const = default;
 };
 
 // Members intent (and the bot's own member updates, which arrive without it).

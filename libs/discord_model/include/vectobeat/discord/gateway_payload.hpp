@@ -9,7 +9,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
+#include "vectobeat/discord/events.hpp"
 #include "vectobeat/discord/types.hpp"
 
 namespace vb::discord {
@@ -38,13 +40,19 @@ inline constexpr std::uint32_t message_content = 1u << 15;  // privileged
 inline constexpr std::uint32_t music_bot = guilds | guild_voice_states;
 }  // namespace intents
 
-// One received frame. `d` and `t` point into the parser that produced it and stay
-// valid until its next parse() (or its destruction).
+// The hot dispatches parse_typed() decodes without a document.
+using typed_dispatch = std::variant<std::monostate, voice_state_update_event, interaction_create_event, guild_create_event>;
+
+// One received frame. `d`, `t` and `typed` point into the parser that produced it and
+// stay valid until its next parse (or its destruction).
 struct gateway_frame {
   int op = -1;
   std::optional<std::int64_t> s;
   std::string_view t;                      // dispatch event name; empty for other ops
   const boost::json::value* d = nullptr;  // never null after a successful parse (null value instead)
+  // Set only by parse_typed() when it decoded the event directly; `d` is then the null
+  // value (there is no document).
+  const typed_dispatch* typed = nullptr;
 };
 
 struct frame_limits {
@@ -62,6 +70,13 @@ class gateway_frame_parser {
   gateway_frame_parser& operator=(const gateway_frame_parser&) = delete;
 
   parsed<gateway_frame> parse(std::string_view text);
+  // The same frames, but VOICE_STATE_UPDATE, INTERACTION_CREATE and GUILD_CREATE with `t`
+  // before `d` (as Discord sends them) are decoded straight into `typed`, skipping the fields
+  // the typed parsers ignore, without building a document: the same typed event parse()
+  // plus the parse_* functions give. Anything else (other events and ops, resolved data,
+  // modal submits, duplicate keys, invalid payloads) goes through parse(), so results and
+  // errors are unchanged. Use parse() when the raw `d` is needed (raw bus listeners).
+  parsed<gateway_frame> parse_typed(std::string_view text);
 
  private:
   struct impl;

@@ -52,6 +52,8 @@ struct interaction_option {
   std::optional<double> as_number() const;  // NUMBER or INTEGER
   std::optional<bool> as_bool() const;
   std::optional<snowflake> as_snowflake() const;
+
+  bool operator==(const interaction_option&) const = default;
 };
 
 struct resolved_channel {
@@ -59,6 +61,8 @@ struct resolved_channel {
   channel_type type = channel_type::unknown;
   std::string name;
   std::optional<permissions> perms;  // the invoking member's permissions there
+
+  bool operator==(const resolved_channel&) const = default;
 };
 
 struct resolved_data {
@@ -71,6 +75,8 @@ struct resolved_data {
   const member* find_member(snowflake id) const;
   const role* find_role(snowflake id) const;
   const resolved_channel* find_channel(snowflake id) const;
+
+  bool operator==(const resolved_data&) const = default;
 };
 
 struct command_data {
@@ -88,6 +94,8 @@ struct command_data {
   const std::vector<interaction_option>& leaf_options() const;
   const interaction_option* option(std::string_view name) const;  // among leaf_options()
   const interaction_option* focused() const;                      // autocomplete
+
+  bool operator==(const command_data&) const = default;
 };
 
 struct component_data {
@@ -95,6 +103,8 @@ struct component_data {
   int component_type = 0;  // 2 button, 3 string select, 5-8 entity selects
   std::vector<std::string> values;
   resolved_data resolved;
+
+  bool operator==(const component_data&) const = default;
 };
 
 struct modal_data {
@@ -102,6 +112,8 @@ struct modal_data {
   std::vector<std::pair<std::string, std::string>> fields;  // text input custom_id -> value
 
   std::optional<std::string_view> field(std::string_view custom_id) const;
+
+  bool operator==(const modal_data&) const = default;
 };
 
 struct interaction {
@@ -124,6 +136,8 @@ struct interaction {
   const command_data* command() const { return std::get_if<command_data>(&data); }
   const component_data* component() const { return std::get_if<component_data>(&data); }
   const modal_data* modal() const { return std::get_if<modal_data>(&data); }
+
+  bool operator==(const interaction&) const = default;
 };
 
 // Needs id, application_id, type (1-5) and token. Options nest at most 3 levels deep

@@ -25,6 +25,8 @@ struct user {
 
   // global_name when set, else username.
   const std::string& display_name() const { return global_name ? *global_name : username; }
+
+  bool operator==(const user&) const = default;
 };
 
 struct role {
@@ -34,6 +36,8 @@ struct role {
   int position = 0;
   std::uint32_t color = 0;
   bool managed = false;
+
+  bool operator==(const role&) const = default;
 };
 
 enum class channel_type : std::uint8_t {
@@ -67,6 +71,8 @@ struct channel {
   int user_limit = 0;  // voice: 0 = unlimited
   int bitrate = 0;
   std::vector<permission_overwrite> overwrites;
+
+  bool operator==(const channel&) const = default;
 };
 
 struct member {
@@ -77,6 +83,8 @@ struct member {
   std::optional<permissions> perms;  // interactions only: the member's permissions in the channel
   bool deaf = false;
   bool mute = false;
+
+  bool operator==(const member&) const = default;
 };
 
 struct voice_state {
@@ -92,6 +100,8 @@ struct voice_state {
   bool self_video = false;
   bool suppress = false;
   std::optional<member> member_info;
+
+  bool operator==(const voice_state&) const = default;
 };
 
 struct guild {
@@ -107,6 +117,8 @@ struct guild {
   std::vector<channel> channels;          // GUILD_CREATE and REST channel lists
   std::vector<voice_state> voice_states;  // GUILD_CREATE only (guild_id filled in)
   std::vector<member> members;            // GUILD_CREATE only (the bot, voice members, ...)
+
+  bool operator==(const guild&) const = default;
 };
 
 struct application {
