@@ -149,6 +149,7 @@ void apply_env(settings& s, const config::env_lookup& env) {
   str("DISCORD_TOKEN", s.bot.token);
   boolean("BOT_INTENTS_MEMBERS", s.bot.intents_members);
   str("DISCORD_API_BASE_URL", s.bot.api_base_url);
+  str("DISCORD_GATEWAY_URL", s.bot.gateway_url);
 
   str("LAVALINK_HOST", s.lavalink.host);
   integer("LAVALINK_PORT", s.lavalink.port, 1, 65535);
@@ -297,6 +298,12 @@ settings read_settings(const config::document& doc) {
     }
   }
   s.bot.api_base_url = bot.get("api_base_url", s.bot.api_base_url);
+  s.bot.gateway_url = bot.get("gateway_url", s.bot.gateway_url);
+  s.bot.gateway_compression = bot.get("gateway_compression", s.bot.gateway_compression);
+  if (s.bot.gateway_compression != "zlib-stream" && s.bot.gateway_compression != "zstd-stream" &&
+      s.bot.gateway_compression != "none")
+    bot["gateway_compression"].fail("expected zlib-stream, zstd-stream or none, got '" + s.bot.gateway_compression + "'");
+  s.bot.large_threshold = static_cast<int>(bot.get_int("large_threshold", 50, 50, 250));
   s.bot.data_dir = bot.get("data_dir", s.bot.data_dir);
   s.bot.idle_disconnect_seconds = static_cast<int>(bot.get_int("idle_disconnect_seconds", 300, 0, 86400));
 

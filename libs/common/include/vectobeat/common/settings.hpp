@@ -52,6 +52,9 @@ struct bot_settings {
   std::string presence_activity_type = "listening";
   std::string presence_activity_name = "/play";
   std::string api_base_url = "https://discord.com/api/v10";
+  std::string gateway_url;                         // empty: from GET /gateway/bot
+  std::string gateway_compression = "zlib-stream";  // zlib-stream, zstd-stream or none
+  int large_threshold = 50;                        // 50-250
   std::string data_dir = "data";
   int idle_disconnect_seconds = 300;
 };
