@@ -322,6 +322,11 @@ settings read_settings(const config::document& doc) {
   node ll = root["lavalink"];
   s.lavalink = read_lavalink_node(ll, s.lavalink);
   for (auto& n : root["lavalink_nodes"].items()) s.lavalink_nodes.push_back(read_lavalink_node(n, s.lavalink));
+  node llc = root["lavalink_client"];
+  s.lavalink_client.resume_timeout_seconds = static_cast<int>(llc.get_int("resume_timeout_seconds", 60, 0, 86400));
+  s.lavalink_client.stats_timeout_seconds = static_cast<int>(llc.get_int("stats_timeout_seconds", 70, 10, 3600));
+  s.lavalink_client.failover_rewind_ms = static_cast<int>(llc.get_int("failover_rewind_ms", 1000, 0, 60000));
+  s.lavalink_client.no_node_grace_seconds = static_cast<int>(llc.get_int("no_node_grace_seconds", 10, 0, 3600));
 
   node spotify = root["spotify"];
   s.spotify.client_id = spotify.get_optional("client_id");

@@ -30,6 +30,14 @@ struct lavalink_node_settings {
   std::string region = "us";
 };
 
+// The bot's Lavalink client (node pool, failover).
+struct lavalink_client_settings {
+  int resume_timeout_seconds = 60;  // asked of every node; a socket lost for less is resumed
+  int stats_timeout_seconds = 70;   // no `stats` for this long = node lost
+  int failover_rewind_ms = 1000;    // a moved track restarts this much earlier
+  int no_node_grace_seconds = 10;   // players wait this long for a node before the bot leaves voice
+};
+
 struct theme_settings {
   std::uint32_t color_primary = 0x5865F2;
   std::uint32_t color_success = 0x57F287;
@@ -193,6 +201,7 @@ struct settings {
   theme_settings theme;
   lavalink_node_settings lavalink;            // the single-node `lavalink:` section
   std::vector<lavalink_node_settings> lavalink_nodes;  // effective node list (never empty)
+  lavalink_client_settings lavalink_client;
   limits_settings limits;
   features_settings features;
   autoplay_settings autoplay;
