@@ -414,7 +414,10 @@ TEST(Settings, OurOwnSections) {
       "panel:\n"
       "  database_url: sqlite://test.db\n"
       "fake_discord:\n"
-      "  demo_guild: false\n");
+      "  demo_guild: false\n"
+      "  shards: 4\n"
+      "  voice_tls: false\n"
+      "  recording_dir: /tmp/rec\n");
   EXPECT_THAT(s.warnings, IsEmpty());
   EXPECT_EQ(s.logging.level, log::level::warn);
   EXPECT_EQ(s.logging.format, log::format::json);
@@ -427,6 +430,10 @@ TEST(Settings, OurOwnSections) {
   EXPECT_TRUE(s.node.allow_private_addresses);
   EXPECT_EQ(s.panel.database_url, "sqlite://test.db");
   EXPECT_FALSE(s.fake_discord.demo_guild);
+  EXPECT_EQ(s.fake_discord.shards, 4);
+  EXPECT_FALSE(s.fake_discord.voice_tls);
+  EXPECT_EQ(s.fake_discord.recording_dir, "/tmp/rec");
+  EXPECT_EQ(s.fake_discord.max_concurrency, 1);
 }
 
 TEST(Settings, LoadReadsDotenvNextToTheFile) {

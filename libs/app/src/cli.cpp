@@ -34,6 +34,10 @@ struct overrides {
   std::optional<std::uint16_t> lavalink_port;
   bool no_demo_guild = false;
   bool allow_private = false;
+  std::optional<std::uint16_t> fake_voice_port;
+  std::optional<int> fake_shards;
+  std::optional<std::string> fake_recording_dir, fake_public_host;
+  bool fake_no_voice_tls = false;
 };
 
 void apply(settings& s, const overrides& o) {
@@ -51,6 +55,11 @@ void apply(settings& s, const overrides& o) {
   if (o.fake_address) s.fake_discord.address = *o.fake_address;
   if (o.fake_token) s.fake_discord.token = *o.fake_token;
   if (o.no_demo_guild) s.fake_discord.demo_guild = false;
+  if (o.fake_voice_port) s.fake_discord.voice_port = *o.fake_voice_port;
+  if (o.fake_shards) s.fake_discord.shards = *o.fake_shards;
+  if (o.fake_recording_dir) s.fake_discord.recording_dir = *o.fake_recording_dir;
+  if (o.fake_public_host) s.fake_discord.public_host = *o.fake_public_host;
+  if (o.fake_no_voice_tls) s.fake_discord.voice_tls = false;
   if (o.lavalink_host || o.lavalink_port || o.lavalink_password) {
     // A command-line node replaces the configured node list.
     lavalink_node_settings n = s.lavalink_nodes.empty() ? s.lavalink : s.lavalink_nodes.front();
@@ -107,6 +116,12 @@ int run_cli(int argc, char** argv) {
   fake->add_option("--address", o.fake_address, "Listen address (default 127.0.0.1)");
   fake->add_option("--token", o.fake_token, "Bot token the fake accepts (default fake-bot-token)");
   fake->add_flag("--no-demo-guild", o.no_demo_guild, "Start without the demo guild");
+  fake->add_option("--voice-port", o.fake_voice_port, "Voice WebSocket port (default: a free port)");
+  fake->add_flag("--no-voice-tls", o.fake_no_voice_tls, "Serve the voice WebSocket as ws:// instead of wss://");
+  fake->add_option("--shards", o.fake_shards, "Recommended shard count in GET /gateway/bot (default 1)")
+      ->check(CLI::Range(1, 10000));
+  fake->add_option("--recording-dir", o.fake_recording_dir, "Write each voice connection's WAV here when it ends");
+  fake->add_option("--public-host", o.fake_public_host, "Host written into the URLs it hands out (default 127.0.0.1)");
   up->add_option("--fake-port", o.fake_port, "Fake Discord port when no token is set (default: a free port)");
 
   try {

@@ -449,6 +449,14 @@ settings read_settings(const config::document& doc) {
   s.fake_discord.port = read_port(fd, "port", 0, 0);
   s.fake_discord.token = fd.get("token", s.fake_discord.token);
   s.fake_discord.demo_guild = fd.get_bool("demo_guild", true);
+  s.fake_discord.public_host = fd.get("public_host", s.fake_discord.public_host);
+  s.fake_discord.shards = static_cast<int>(fd.get_int("shards", 1, 1, 10000));
+  s.fake_discord.max_concurrency = static_cast<int>(fd.get_int("max_concurrency", 1, 1, 1000));
+  s.fake_discord.heartbeat_interval_ms = static_cast<int>(fd.get_int("heartbeat_interval_ms", 41250, 100, 600000));
+  s.fake_discord.voice_port = read_port(fd, "voice_port", 0, 0);
+  s.fake_discord.voice_tls = fd.get_bool("voice_tls", true);
+  s.fake_discord.require_dave = fd.get_bool("require_dave", false);
+  s.fake_discord.recording_dir = fd.get("recording_dir", "");
 
   node st = root["storage"];
   s.storage.sqlite_path = st.get("sqlite_path", s.storage.sqlite_path);

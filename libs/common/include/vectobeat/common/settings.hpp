@@ -186,8 +186,16 @@ struct panel_settings {
 struct fake_discord_settings {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  // 0: any free port
+  std::string public_host = "127.0.0.1";  // host written into the URLs it hands out
   std::string token = "fake-bot-token";
   bool demo_guild = true;
+  int shards = 1;            // GET /gateway/bot "shards"
+  int max_concurrency = 1;   // session_start_limit.max_concurrency
+  int heartbeat_interval_ms = 41250;
+  std::uint16_t voice_port = 0;  // 0: any free port
+  bool voice_tls = true;         // wss:// with a generated test CA
+  bool require_dave = false;
+  std::string recording_dir;     // empty: recordings stay in memory
 };
 
 struct storage_settings {
