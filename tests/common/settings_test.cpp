@@ -411,6 +411,10 @@ TEST(Settings, OurOwnSections) {
       "  filters: {karaoke: false}\n"
       "  local_roots: /srv/music, /data\n"
       "  allow_private_addresses: true\n"
+      "  resolver_command: /usr/bin/yt-dlp --no-cache-dir\n"
+      "  loader_threads: 3\n"
+      "  http_max_redirects: 2\n"
+      "  spotify: {api_base: 'http://127.0.0.1:9', mirror_source: scsearch}\n"
       "panel:\n"
       "  database_url: sqlite://test.db\n"
       "fake_discord:\n"
@@ -428,6 +432,12 @@ TEST(Settings, OurOwnSections) {
   EXPECT_FALSE(s.node.filters.at("karaoke"));
   EXPECT_THAT(s.node.local_roots, ElementsAre("/srv/music", "/data"));
   EXPECT_TRUE(s.node.allow_private_addresses);
+  EXPECT_EQ(s.node.resolver_command, "/usr/bin/yt-dlp --no-cache-dir");
+  EXPECT_EQ(s.node.loader_threads, 3);
+  EXPECT_EQ(s.node.http_max_redirects, 2);
+  EXPECT_EQ(s.node.spotify_api_base, "http://127.0.0.1:9");
+  EXPECT_EQ(s.node.spotify_accounts_base, "https://accounts.spotify.com");
+  EXPECT_EQ(s.node.spotify_mirror_source, "scsearch");
   EXPECT_EQ(s.panel.database_url, "sqlite://test.db");
   EXPECT_FALSE(s.fake_discord.demo_guild);
   EXPECT_EQ(s.fake_discord.shards, 4);

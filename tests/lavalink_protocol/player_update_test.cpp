@@ -168,8 +168,10 @@ TEST(PlayerUpdate, TypeErrors) {
   EXPECT_EQ(decode_fail(R"({"volume":50.5})"), "volume must be an integer");
   EXPECT_EQ(decode_fail(R"({"volume":100.0})"), "volume must be an integer");
   EXPECT_EQ(decode_fail(R"({"volume":null})"), "volume must be an integer");
-  EXPECT_EQ(decode_fail(R"({"volume":1001})"), "volume must be between 0 and 1000");
-  EXPECT_EQ(decode_fail(R"({"volume":-1})"), "volume must be between 0 and 1000");
+  // Out-of-range volumes are clamped, as Lavalink does, not refused.
+  EXPECT_EQ(decode_ok(R"({"volume":1001})").volume, 1000);
+  EXPECT_EQ(decode_ok(R"({"volume":-1})").volume, 0);
+  EXPECT_EQ(decode_ok(R"({"volume":9223372036854775807})").volume, 1000);
   EXPECT_EQ(decode_fail(R"({"volume":18446744073709551615})"), "volume must be an integer");
   EXPECT_EQ(decode_fail(R"({"paused":"true"})"), "paused must be a boolean");
   EXPECT_EQ(decode_fail(R"({"paused":null})"), "paused must be a boolean");

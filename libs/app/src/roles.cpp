@@ -1,12 +1,15 @@
 #include "vectobeat/app/roles.hpp"
 
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 
 #include "vectobeat/common/clock.hpp"
+#include "vectobeat/common/log.hpp"
 #include "vectobeat/common/runtime.hpp"
 #include "vectobeat/fake_discord/server.hpp"
 #include "vectobeat/fake_discord/settings_options.hpp"
+#include "vectobeat/node/node_server.hpp"
 
 namespace vb::app {
 
@@ -19,7 +22,27 @@ int not_built(const char* role, const char* issue) {
 }  // namespace
 
 int run_bot(role_options) { return not_built("bot", "#5"); }
-int run_node(role_options) { return not_built("node", "#4"); }
+int run_node(role_options opts) {
+  log::logger lg("node");
+  auto config = node::make_node_config(opts.config);
+  runtime rt;
+  node::node_server server(rt.executor(), clock::system(), std::move(config));
+  std::uint16_t port = 0;
+  try {
+    port = server.listen(opts.config.node.address, opts.config.node.port);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "vectobeat node: %s\n", e.what());
+    return 1;
+  }
+  // One line on stdout for whoever started us (tests read the port from it).
+  std::printf("vectobeat node listening on %s:%u\n", opts.config.node.address.c_str(), static_cast<unsigned>(port));
+  std::fflush(stdout);
+  lg.info("Lavalink v4 node listening on {}:{}", opts.config.node.address, port);
+  rt.on_shutdown([&server] { server.stop(); });
+  const int rc = rt.run();
+  server.stop();
+  return rc >= 128 ? 0 : rc;  // a signal is the normal way to stop
+}
 int run_panel(role_options) { return not_built("panel", "the control-panel issue"); }
 int run_fake_discord(role_options opts) {
   const auto& cfg = opts.config.fake_discord;

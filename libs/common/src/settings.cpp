@@ -435,8 +435,24 @@ settings read_settings(const config::document& doc) {
   s.node.allow_private_addresses = nd.get_bool("allow_private_addresses", false);
   s.node.local_roots = nd.get_string_list("local_roots");
   s.node.resolver_command = nd.get_optional("resolver_command");
+  s.node.resolver_timeout_ms = static_cast<int>(nd.get_int("resolver_timeout_ms", 20000, 1000, 600000));
+  s.node.search_results = static_cast<int>(nd.get_int("search_results", 10, 1, 50));
   s.node.voice_ca_file = nd.get("voice_ca_file", "");
   s.node.worker_threads = static_cast<int>(nd.get_int("worker_threads", 0, 0, 256));
+  s.node.loader_threads = static_cast<int>(nd.get_int("loader_threads", 2, 1, 64));
+  s.node.http_connect_timeout_ms = static_cast<int>(nd.get_int("http_connect_timeout_ms", 3000, 100, 600000));
+  s.node.http_read_timeout_ms = static_cast<int>(nd.get_int("http_read_timeout_ms", 10000, 100, 600000));
+  s.node.http_max_redirects = static_cast<int>(nd.get_int("http_max_redirects", 5, 0, 20));
+  s.node.max_playlist_bytes = static_cast<int>(nd.get_int("max_playlist_bytes", 1 << 20, 1024, 64 << 20));
+  s.node.probe_timeout_ms = static_cast<int>(nd.get_int("probe_timeout_ms", 10000, 100, 600000));
+  s.node.resume_buffer_messages = static_cast<int>(nd.get_int("resume_buffer_messages", 1000, 0, 1000000));
+  if (node sp = nd["spotify"]; sp.exists()) {
+    s.node.spotify_api_base = sp.get("api_base", s.node.spotify_api_base);
+    s.node.spotify_accounts_base = sp.get("accounts_base", s.node.spotify_accounts_base);
+    s.node.spotify_mirror_source = sp.get("mirror_source", s.node.spotify_mirror_source);
+    s.node.spotify_market = sp.get("market", s.node.spotify_market);
+    s.node.spotify_max_tracks = static_cast<int>(sp.get_int("max_tracks", 500, 1, 10000));
+  }
 
   node panel = root["panel"];
   s.panel.address = panel.get("address", s.panel.address);

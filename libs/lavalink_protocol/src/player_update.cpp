@@ -53,8 +53,8 @@ void read_fields(object_reader& r, player_update& out) {
   if (const auto* v = r.find("volume")) {
     const auto volume = detail::as_int64(*v);
     if (!volume) r.fail("volume", "must be an integer");
-    else if (*volume < 0 || *volume > 1000) r.fail("volume", "must be between 0 and 1000");
-    else out.volume = static_cast<std::int32_t>(*volume);
+    // Lavalink clamps to 0..1000 (PlayerRestHandler: volume.coerceIn(0, 1000)) instead of refusing.
+    else out.volume = static_cast<std::int32_t>(std::clamp<std::int64_t>(*volume, 0, 1000));
   }
   out.paused = r.patch_bool("paused");
   read_patch_object(r, "filters", out.filters, [](object_reader& c, filters& f) { detail::read(c, f); });

@@ -10,6 +10,7 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -211,7 +212,129 @@ task<expected<http_response, client_error>> one_request(std::shared_ptr<http_cli
   co_return unexpected(detail::make_error(client_errc::io, "request failed"));
 }
 
+// The streaming response: owns its dedicated connection; every operation runs on the
+// connection's strand.
+class stream_impl final : public http_stream {
+ public:
+  stream_impl(std::shared_ptr<detail::client_connection> conn, http_response head, std::string url,
+              std::chrono::milliseconds read_timeout)
+      : conn_(std::move(conn)), head_(std::move(head)), url_(std::move(url)), read_timeout_(read_timeout) {}
+  ~stream_impl() override { close(); }
+
+  int status() const override { return head_.status; }
+  const header_map& headers() const override { return head_.headers; }
+  const std::string& url() const override { return url_; }
+
+  task<expected<std::size_t, client_error>> read_some(std::span<char> buf) override {
+    if (closed_.load(std::memory_order_acquire))
+      co_return unexpected(detail::make_error(client_errc::cancelled, "stream closed"));
+    auto conn = conn_;
+    const auto deadline = std::chrono::steady_clock::now() + read_timeout_;
+    auto op = asio::co_spawn(conn->executor(), read_on_strand(conn, buf, deadline), asio::use_awaitable);
+    auto r = co_await std::move(op);
+    if (!r && closed_.load(std::memory_order_acquire))
+      co_return unexpected(detail::make_error(client_errc::cancelled, "stream closed"));
+    co_return r;
+  }
+
+  void close() override {
+    if (closed_.exchange(true, std::memory_order_acq_rel)) return;
+    auto conn = conn_;
+    asio::dispatch(conn->executor(), [conn] { conn->shutdown(); });
+  }
+
+ private:
+  static task<expected<std::size_t, client_error>> read_on_strand(std::shared_ptr<detail::client_connection> conn,
+                                                                  std::span<char> buf, detail::deadline_t deadline) {
+    co_return co_await conn->read_body(buf, deadline);
+  }
+
+  std::shared_ptr<detail::client_connection> conn_;
+  http_response head_;
+  std::string url_;
+  std::chrono::milliseconds read_timeout_;
+  std::atomic<bool> closed_{false};
+};
+
+task<expected<std::shared_ptr<detail::client_connection>, client_error>> connect_new(
+    std::shared_ptr<http_client::impl> self, const detail::target_url& u, detail::deadline_t deadline) {
+  auto eps = co_await detail::resolve(self->ex, u, self->opts, deadline);
+  if (!eps) co_return unexpected(eps.error());
+  auto strand = asio::make_strand(self->ex);
+  auto op = u.tls ? asio::co_spawn(strand, detail::connect_tls(strand, *eps, u, self->opts, deadline), asio::use_awaitable)
+                  : asio::co_spawn(strand, detail::connect_plain(strand, *eps, u, self->opts, deadline), asio::use_awaitable);
+  auto c = co_await std::move(op);
+  if (!c) co_return unexpected(c.error());
+  co_return std::shared_ptr<detail::client_connection>(std::move(*c));
+}
+
+task<expected<void, client_error>> header_on_strand(std::shared_ptr<detail::client_connection> conn,
+                                                    const http_request& req, const detail::target_url& u,
+                                                    const client_options& o, detail::deadline_t deadline,
+                                                    http_response& head) {
+  bool nothing = false;
+  co_return co_await conn->send_and_read_header(req, u, o, deadline, head, nothing);
+}
+
+// Resolves a redirect `location` against `current`; nullopt when it is not a valid reference.
+std::optional<std::string> redirect_target(const std::string& current, std::string_view location) {
+  auto base = boost::urls::parse_uri(current);
+  auto ref = boost::urls::parse_uri_reference(location);
+  if (!base || !ref) return std::nullopt;
+  boost::urls::url next;
+  if (auto rr = boost::urls::resolve(*base, *ref, next); !rr) return std::nullopt;
+  next.remove_fragment();
+  return std::string(next.buffer());
+}
+
+bool is_redirect(int status) { return status == 301 || status == 302 || status == 303 || status == 307 || status == 308; }
+
 }  // namespace
+
+task<expected<std::unique_ptr<http_stream>, client_error>> http_client::open_stream(std::string url,
+                                                                                    header_map headers) {
+  auto self = impl_;
+  auto deadline = std::chrono::steady_clock::now() + self->opts.limits.request_timeout;
+  http_request req;
+  req.method = "GET";
+  req.headers = std::move(headers);
+  std::string current = std::move(url);
+  for (int hop = 0;; ++hop) {
+    auto u = detail::parse_url(current, false);
+    if (!u) co_return unexpected(u.error());
+    // Streams always get a connection of their own (a pooled one could be stale, and this
+    // one is never returned to the pool).
+    auto conn = co_await connect_new(self, *u, deadline);
+    if (!conn) co_return unexpected(conn.error());
+    http_response head;
+    auto op = asio::co_spawn((*conn)->executor(), header_on_strand(*conn, req, *u, self->opts, deadline, head),
+                             asio::use_awaitable);
+    auto r = co_await std::move(op);
+    if (!r) {
+      auto c = *conn;
+      asio::dispatch(c->executor(), [c] { c->shutdown(); });
+      co_return unexpected(r.error());
+    }
+    if (is_redirect(head.status) && hop < self->opts.limits.max_redirects) {
+      if (auto loc = head.headers.get("Location")) {
+        auto c = *conn;
+        asio::dispatch(c->executor(), [c] { c->shutdown(); });
+        auto next = redirect_target(current, *loc);
+        if (!next) co_return unexpected(detail::make_error(client_errc::protocol, "invalid redirect location"));
+        auto next_target = detail::parse_url(*next, false);
+        if (next_target && next_target->pool_key != u->pool_key) {
+          req.headers.erase("Authorization");
+          req.headers.erase("Proxy-Authorization");
+          req.headers.erase("Cookie");
+        }
+        current = std::move(*next);
+        continue;
+      }
+    }
+    co_return std::unique_ptr<http_stream>(
+        std::make_unique<stream_impl>(std::move(*conn), std::move(head), current, self->opts.limits.stream_read_timeout));
+  }
+}
 
 task<expected<http_response, client_error>> http_client::request(std::string method, std::string url,
                                                                  header_map headers, std::string body) {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "vectobeat/common/net/http_client.hpp"
@@ -42,6 +43,15 @@ class client_connection {
   virtual task<expected<http_response, client_error>> exchange(const http_request& req, const target_url& u,
                                                                const client_options& o, deadline_t deadline,
                                                                bool& reusable, bool& nothing_received) = 0;
+  // Streaming: sends `req` and reads only the response header into `head` (the body stays
+  // unread). The connection is then dedicated to read_body() and never pooled again.
+  virtual task<expected<void, client_error>> send_and_read_header(const http_request& req, const target_url& u,
+                                                                  const client_options& o, deadline_t deadline,
+                                                                  http_response& head, bool& nothing_received) = 0;
+  // The next body bytes after send_and_read_header(); 0 when the body is complete.
+  virtual task<expected<std::size_t, client_error>> read_body(std::span<char> out, deadline_t deadline) = 0;
+  // Closes the socket (run on executor()); pending operations complete with an error.
+  virtual void shutdown() = 0;
 };
 
 // The connect_* functions run on `ex`, which must be a strand made for this one

@@ -4,11 +4,14 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include <algorithm>
+#include <optional>
+#include <span>
 
 #include "client_impl.hpp"
 #include "ws_connection.hpp"
@@ -44,13 +47,8 @@ inline task<expected<asio::ip::tcp::socket, client_error>> tcp_connect(asio::any
   co_return s.release_socket();
 }
 
-template <class Stream>
-task<expected<http_response, client_error>> http_exchange(Stream& stream, beast::flat_buffer& buffer,
-                                                          const http_request& req, const target_url& u,
-                                                          const client_options& o, deadline_t deadline,
-                                                          bool& reusable, bool& nothing_received) {
-  reusable = false;
-  nothing_received = true;
+inline http::request<http::string_body> make_request(const http_request& req, const target_url& u,
+                                                     const client_options& o) {
   http::request<http::string_body> out;
   out.version(11);
   out.method_string(req.method);
@@ -65,6 +63,17 @@ task<expected<http_response, client_error>> http_exchange(Stream& stream, beast:
   out.body() = req.body;
   if (!req.body.empty() || req.method == "POST" || req.method == "PUT" || req.method == "PATCH") out.prepare_payload();
   out.keep_alive(true);
+  return out;
+}
+
+template <class Stream>
+task<expected<http_response, client_error>> http_exchange(Stream& stream, beast::flat_buffer& buffer,
+                                                          const http_request& req, const target_url& u,
+                                                          const client_options& o, deadline_t deadline,
+                                                          bool& reusable, bool& nothing_received) {
+  reusable = false;
+  nothing_received = true;
+  auto out = make_request(req, u, o);
 
   beast::get_lowest_layer(stream).expires_at(deadline);
   boost::system::error_code ec, write_ec;
@@ -92,6 +101,66 @@ task<expected<http_response, client_error>> http_exchange(Stream& stream, beast:
   reusable = !write_ec && parser.keep_alive();
   beast::get_lowest_layer(stream).expires_never();
   co_return r;
+}
+
+using stream_parser = http::response_parser<http::buffer_body>;
+
+// Streaming, first half: writes the request and reads only the response header.
+template <class Stream>
+task<expected<void, client_error>> http_stream_header(Stream& stream, beast::flat_buffer& buffer,
+                                                      std::optional<stream_parser>& parser, const http_request& req,
+                                                      const target_url& u, const client_options& o,
+                                                      deadline_t deadline, http_response& head,
+                                                      bool& nothing_received) {
+  nothing_received = true;
+  auto out = make_request(req, u, o);
+  beast::get_lowest_layer(stream).expires_at(deadline);
+  boost::system::error_code ec;
+  co_await http::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return unexpected(io_error(ec, "sending request"));
+  parser.emplace();
+  parser->header_limit(static_cast<std::uint32_t>(o.limits.max_header_bytes));
+  parser->body_limit(boost::none);  // streams may be endless; readers bound what they keep
+  co_await http::async_read_header(stream, buffer, *parser, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    nothing_received = !parser->got_some();
+    co_return unexpected(io_error(ec, "reading response header"));
+  }
+  nothing_received = false;
+  auto& res = parser->get();
+  head.status = static_cast<int>(res.result_int());
+  for (auto& f : res) head.headers.add(f.name_string(), std::string(f.value()));
+  beast::get_lowest_layer(stream).expires_never();
+  co_return expected<void, client_error>{};
+}
+
+// Streaming, second half: the next body bytes into `out`; 0 once the body is complete.
+template <class Stream>
+task<expected<std::size_t, client_error>> http_stream_body(Stream& stream, beast::flat_buffer& buffer,
+                                                           std::optional<stream_parser>& parser,
+                                                           std::span<char> out, deadline_t deadline) {
+  if (!parser) co_return unexpected(make_error(client_errc::protocol, "no response header read"));
+  if (parser->is_done() || out.empty()) co_return std::size_t{0};
+  auto& body = parser->get().body();
+  body.data = out.data();
+  body.size = out.size();
+  beast::get_lowest_layer(stream).expires_at(deadline);
+  boost::system::error_code ec;
+  std::size_t n = 0;
+  // A read may parse only framing (a chunk header): go on until body bytes arrive.
+  for (;;) {
+    co_await http::async_read_some(stream, buffer, *parser, asio::redirect_error(asio::use_awaitable, ec));
+    // need_buffer: `out` is full, which is the normal way a read ends here.
+    if (ec == http::error::need_buffer) ec = {};
+    n = out.size() - body.size;
+    if (ec || n > 0 || parser->is_done()) break;
+  }
+  beast::get_lowest_layer(stream).expires_never();
+  body.data = nullptr;
+  body.size = 0;
+  if (ec == asio::error::operation_aborted) co_return unexpected(make_error(client_errc::cancelled, "stream closed"));
+  if (ec && n == 0) co_return unexpected(io_error(ec, "reading response body"));
+  co_return n;
 }
 
 // Performs the upgrade on an established (and, for TLS, handshaken) stream.

@@ -77,10 +77,24 @@ class tls_connection final : public client_connection {
                                                        bool& nothing_received) override {
     return http_exchange(*stream_, buffer_, req, u, o, deadline, reusable, nothing_received);
   }
+  task<expected<void, client_error>> send_and_read_header(const http_request& req, const target_url& u,
+                                                          const client_options& o, deadline_t deadline,
+                                                          http_response& head, bool& nothing_received) override {
+    return http_stream_header(*stream_, buffer_, parser_, req, u, o, deadline, head, nothing_received);
+  }
+  task<expected<std::size_t, client_error>> read_body(std::span<char> out, deadline_t deadline) override {
+    return http_stream_body(*stream_, buffer_, parser_, out, deadline);
+  }
+  void shutdown() override {
+    boost::system::error_code ec;
+    beast::get_lowest_layer(*stream_).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(*stream_).close();
+  }
 
  private:
   std::unique_ptr<tls_stream> stream_;
   beast::flat_buffer buffer_;
+  std::optional<stream_parser> parser_;  // streaming only
 };
 
 }  // namespace

@@ -171,9 +171,27 @@ struct node_settings {
   int frame_buffer_duration_ms = 400;
   bool allow_private_addresses = false;  // HTTP source may reach loopback/private hosts
   std::vector<std::string> local_roots;
-  std::optional<std::string> resolver_command;  // yt-dlp compatible, for YouTube/SoundCloud
+  // yt-dlp compatible, for YouTube/SoundCloud: program and fixed arguments separated by
+  // whitespace (run without a shell; the identifier is appended as one argument).
+  std::optional<std::string> resolver_command;
+  int resolver_timeout_ms = 20000;
+  int search_results = 10;                      // entries a ytsearch:/scsearch: returns
   std::string voice_ca_file;                    // extra CA for wss voice endpoints (tests)
   int worker_threads = 0;                       // 0: one per core
+  int loader_threads = 2;                       // blocking work: probing, opening, seeking
+  // Outbound HTTP for media (Lavalink's timeouts.*), playlists and probing.
+  int http_connect_timeout_ms = 3000;
+  int http_read_timeout_ms = 10000;
+  int http_max_redirects = 5;
+  int max_playlist_bytes = 1 << 20;
+  int probe_timeout_ms = 10000;
+  int resume_buffer_messages = 1000;  // messages kept for a disconnected resumable session
+  // Spotify mirror: credentials come from the top-level `spotify` section.
+  std::string spotify_api_base = "https://api.spotify.com";
+  std::string spotify_accounts_base = "https://accounts.spotify.com";
+  std::string spotify_mirror_source = "ytsearch";  // the search prefix Spotify tracks play through
+  std::string spotify_market = "US";
+  int spotify_max_tracks = 500;  // per album or playlist
 };
 
 struct panel_settings {

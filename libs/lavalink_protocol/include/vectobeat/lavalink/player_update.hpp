@@ -39,7 +39,7 @@ struct player_update {
   patch_field<std::string> identifier;                    // deprecated form of track.identifier
   patch_field<std::int64_t> position;                     // ms; negative values decode as 0
   patch_field<std::optional<std::int64_t>> end_time;      // ms > 0; present(nullopt) = reset marker
-  patch_field<std::int32_t> volume;                       // 0..1000
+  patch_field<std::int32_t> volume;                       // 0..1000; other integers are clamped
   patch_field<bool> paused;
   patch_field<lavalink::filters> filters;  // replaces the whole chain
   patch_field<voice_state> voice;          // all four fields non-blank

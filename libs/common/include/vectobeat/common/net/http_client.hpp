@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,28 @@ struct client_options {
   std::function<bool(std::string_view ip)> allow_address;
 };
 
+// A response whose body is read incrementally: media streams, endless Icecast bodies, large
+// files. Only the header is bounded (limits.max_header_bytes); the body has no size limit, and
+// each read_some() is bounded by limits.stream_read_timeout. Obtained from
+// http_client::open_stream(); the connection is never pooled afterwards.
+//
+// Threading: one read_some() at a time; close() is safe from any thread. Destroying the
+// stream closes the connection.
+class http_stream {
+ public:
+  virtual ~http_stream() = default;
+  virtual int status() const = 0;
+  virtual const header_map& headers() const = 0;
+  // The URL that answered (after redirects).
+  virtual const std::string& url() const = 0;
+  // Reads the next body bytes into `buf` (a short read is not the end); 0 once the body is
+  // complete (Content-Length reached, last chunk, or the server closed a body without length).
+  // Errors: timeout, io, protocol, cancelled (after close()).
+  virtual task<expected<std::size_t, client_error>> read_some(std::span<char> buf) = 0;
+  // Closes the connection; a pending read_some() completes with cancelled. Idempotent.
+  virtual void close() = 0;
+};
+
 class http_client {
  public:
   explicit http_client(asio::any_io_executor ex, client_options opts = {});
@@ -53,6 +76,13 @@ class http_client {
   task<expected<http_response, client_error>> get(std::string url, header_map headers = {}) {
     return request("GET", std::move(url), std::move(headers));
   }
+  // Sends a GET and returns once the response header has arrived; the body is then read
+  // with http_stream::read_some(). Redirects, the address filter and
+  // request_timeout (connection and header) apply as for request(). Any status is returned as
+  // a stream; the caller decides what a 4xx means. Send `Range: bytes=N-` in `headers` to
+  // start at an offset.
+  // (A coroutine: pass every argument explicitly.)
+  task<expected<std::unique_ptr<http_stream>, client_error>> open_stream(std::string url, header_map headers);
   // Closes pooled idle connections.
   void close_idle();
 

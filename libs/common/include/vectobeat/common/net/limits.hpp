@@ -27,6 +27,8 @@ struct client_limits {
   std::size_t max_ws_send_queue = 4096;
   std::chrono::milliseconds ws_idle_timeout{60'000};
   int max_redirects = 0;
+  // http_client::open_stream(): bound on each body read (a stalled stream fails with timeout).
+  std::chrono::milliseconds stream_read_timeout{15'000};
   std::size_t max_idle_connections_per_host = 8;
 };
 

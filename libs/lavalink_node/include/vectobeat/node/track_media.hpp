@@ -1,0 +1,41 @@
+#pragma once
+// An opened track: the decoder and, for network media, the feed that fills it.
+#include <cstddef>
+#include <memory>
+#include <utility>
+
+#include "vectobeat/audio/decoder.hpp"
+
+namespace vb::node {
+
+// Media arriving asynchronously (an HTTP body, HLS segments) behind a decoder's byte_source.
+class media_feed {
+ public:
+  virtual ~media_feed() = default;
+  // True when reading up to `gate` bytes would not wait (or the feed ended or failed).
+  virtual bool ready(std::size_t gate) const = 0;
+  // Stops the network side; pending and later reads end. Idempotent, any thread.
+  virtual void close() = 0;
+};
+
+// Default bytes that must be buffered before a worker decodes from a feed: about half a second
+// of audio at the track's bitrate, within [4 KiB, 48 KiB].
+std::size_t feed_gate_bytes(std::int64_t bitrate_bps) noexcept;
+
+struct track_media {
+  explicit track_media(audio::decoder d, std::shared_ptr<media_feed> f = nullptr)
+      : decoder(std::move(d)), feed(std::move(f)), gate_bytes(feed_gate_bytes(decoder.info().bitrate)) {}
+  ~track_media() {
+    if (feed) feed->close();
+  }
+  track_media(const track_media&) = delete;
+  track_media& operator=(const track_media&) = delete;
+
+  audio::decoder decoder;
+  std::shared_ptr<media_feed> feed;  // null: reads never wait on the network (local files)
+  std::size_t gate_bytes;
+
+  bool readable() const { return !feed || feed->ready(gate_bytes); }
+};
+
+}  // namespace vb::node
