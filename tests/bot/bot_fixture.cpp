@@ -88,13 +88,14 @@ void BotE2E::SetUp() {
 }
 
 void BotE2E::TearDown() {
+  // Everything that runs on the io_context is destroyed while it still runs.
   stop_bot();
   for (auto& n : nodes_)
     if (n.server) n.server->stop();
-  if (fake_) fake_->stop();
-  io_.reset();
   nodes_.clear();
+  if (fake_) fake_->stop();
   fake_.reset();
+  io_.reset();
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
 }

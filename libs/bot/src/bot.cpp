@@ -287,6 +287,9 @@ std::map<std::string, std::string> bot::impl::load_resume_sessions() const {
 
 task<void> bot::impl::run_stop(ptr) {
   co_await asio::post(asio::bind_executor(strand, asio::use_awaitable));
+  for (auto& w : timers)
+    if (auto t = w.lock()) t->cancel();
+  timers.clear();
   // Positions as the nodes report them now, so a restart resumes where we stopped.
   if (pool && db) {
     auto players = co_await pool->players();

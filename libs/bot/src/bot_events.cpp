@@ -133,7 +133,8 @@ task<void> bot::impl::on_pool_event(ptr, llc::event ev) {
 // `token` is set) every refresh interval while the same track plays.
 task<void> bot::impl::run_now_playing(ptr, std::uint64_t guild_id, std::uint64_t generation, std::uint64_t channel,
                                       std::uint64_t message, std::string token, steady_time until) {
-  auto t = clk.make_timer(strand);
+  if (stopped) co_return;
+  auto t = make_timer();
   while (clk.now() < until) {
     const bool fired = co_await t->wait_for(opts.now_playing_refresh);
     if (!fired) co_return;

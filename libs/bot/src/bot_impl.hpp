@@ -81,6 +81,10 @@ struct bot::impl : std::enable_shared_from_this<impl> {
   system_time started_sys{};
   std::atomic<bool> pool_started{false};
   std::atomic<bool> stopped{false};
+  // Timers of the refreshers and idle watchers; stop() cancels them so nothing keeps the
+  // bot alive after it stopped.
+  std::vector<std::weak_ptr<timer>> timers;
+  std::shared_ptr<timer> make_timer();
   std::mt19937_64 rng{std::random_device{}()};
 
   metrics::registry metrics;

@@ -182,8 +182,16 @@ void bot::impl::start_idle(guild_state& g) {
   spawn(strand, run_idle(shared_from_this(), g.id, gen), "bot idle timer");
 }
 
+std::shared_ptr<timer> bot::impl::make_timer() {
+  std::shared_ptr<timer> t = clk.make_timer(strand);
+  std::erase_if(timers, [](const std::weak_ptr<timer>& w) { return w.expired(); });
+  timers.push_back(t);
+  return t;
+}
+
 task<void> bot::impl::run_idle(ptr, std::uint64_t guild_id, std::uint64_t generation) {
-  auto t = clk.make_timer(strand);
+  if (stopped) co_return;
+  auto t = make_timer();
   const auto idle = std::chrono::seconds(cfg.bot.idle_disconnect_seconds);
   const bool fired = co_await t->wait_for(idle);
   if (!fired) co_return;
