@@ -178,9 +178,9 @@ fake::interaction BotE2E::run(std::uint64_t user, const std::string& name, std::
     eventually([&] {
       auto in = fake_->find_interaction(id);
       if (!in) return false;
-      if (!in->followups.empty()) return true;
+      if (!in->followups.empty()) return true;  // a private answer to a public deferral
       auto m = in->message_id ? fake_->find_message(in->message_id) : std::nullopt;
-      return m && (m->edits > 0 || m->deleted);
+      return m && m->edits > 0 && !m->deleted;
     });
     if (auto in = fake_->find_interaction(id)) return *in;
   }

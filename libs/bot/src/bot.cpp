@@ -246,9 +246,12 @@ void bot::impl::subscribe(const ptr& self) {
       [weak](const discord::interaction_create_event& e, const discord::event_context&) {
         auto s = weak.lock();
         if (!s || s->stopped) return;
-        spawn(s->strand, s->router->handle(e.in), "bot interaction");
+        spawn(s->strand, s->run_interaction(s, e.in), "bot interaction");
       }));
 }
+
+// Holds the bot alive while the interaction is handled (a stop meanwhile must not free it).
+task<void> bot::impl::run_interaction(ptr, discord::interaction in) { co_await router->handle(std::move(in)); }
 
 // ------------------------------------------------------------------ resume sessions
 

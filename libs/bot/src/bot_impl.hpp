@@ -96,6 +96,7 @@ struct bot::impl : std::enable_shared_from_this<impl> {
   task<void> run_stop(ptr self);
   task<expected<void, std::string>> sync_commands();
   void subscribe(const ptr& self);
+  task<void> run_interaction(ptr self, discord::interaction in);
   void save_resume_sessions();
   std::map<std::string, std::string> load_resume_sessions() const;
 
