@@ -311,6 +311,23 @@ TEST(Settings, YamlNodesAreDeduplicatedByName) {
   EXPECT_THAT(s.warnings, ElementsAre("lavalink node 'a' is listed twice; the first entry is used"));
 }
 
+TEST(Settings, LavalinkClientKeys) {
+  auto d = read("");
+  EXPECT_EQ(d.lavalink_client.resume_timeout_seconds, 60);
+  EXPECT_EQ(d.lavalink_client.stats_timeout_seconds, 70);
+  EXPECT_EQ(d.lavalink_client.failover_rewind_ms, 1000);
+  EXPECT_EQ(d.lavalink_client.no_node_grace_seconds, 10);
+  auto s = read("lavalink_client:\n  resume_timeout_seconds: 120\n  stats_timeout_seconds: 90\n"
+                "  failover_rewind_ms: 0\n  no_node_grace_seconds: 30\n");
+  EXPECT_THAT(s.warnings, IsEmpty());
+  EXPECT_EQ(s.lavalink_client.resume_timeout_seconds, 120);
+  EXPECT_EQ(s.lavalink_client.stats_timeout_seconds, 90);
+  EXPECT_EQ(s.lavalink_client.failover_rewind_ms, 0);
+  EXPECT_EQ(s.lavalink_client.no_node_grace_seconds, 30);
+  EXPECT_THAT(error_of([] { read("lavalink_client:\n  stats_timeout_seconds: 5\n"); }),
+              HasSubstr("lavalink_client.stats_timeout_seconds"));
+}
+
 TEST(Settings, InvalidLavalinkNodesJsonIsAClearError) {
   auto with = [](std::string json) { return error_of([&] { read("", {{"LAVALINK_NODES", json}}); }); };
   EXPECT_EQ(with("not json"), "environment variable LAVALINK_NODES: expected a JSON array of nodes");

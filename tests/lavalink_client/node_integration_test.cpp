@@ -99,7 +99,9 @@ TEST_F(NodeTest, WrongPasswordIsRefusedAndRetriedWithBackoff) {
 TEST_F(NodeTest, DroppedSocketResumesTheSessionWithSessionId) {
   auto server = make_server("alpha");
   make_node(server->config("alpha"));
-  ASSERT_TRUE(eventually([&] { return readies() == 1 && server->session_config().resuming; }));
+  // GET /v4/info follows the answer to PATCH /v4/sessions: the client knows resuming is on.
+  ASSERT_TRUE(eventually([&] { return readies() == 1 && !server->requests("GET", "/v4/info").empty(); }));
+  ASSERT_TRUE(server->session_config().resuming);
   const auto first = *server->session_id();
   server->drop();
   ASSERT_TRUE(eventually([&] { return losses().size() == 1; }));
@@ -116,7 +118,9 @@ TEST_F(NodeTest, DroppedSocketResumesTheSessionWithSessionId) {
 TEST_F(NodeTest, RestartedNodeGivesANewSessionAndReportsTheOldOneLost) {
   auto server = make_server("alpha");
   make_node(server->config("alpha"));
-  ASSERT_TRUE(eventually([&] { return readies() == 1 && server->session_config().resuming; }));
+  // GET /v4/info follows the answer to PATCH /v4/sessions: the client knows resuming is on.
+  ASSERT_TRUE(eventually([&] { return readies() == 1 && !server->requests("GET", "/v4/info").empty(); }));
+  ASSERT_TRUE(server->session_config().resuming);
   const auto first = *server->session_id();
   server->forget_sessions();
   ASSERT_TRUE(eventually([&] { return losses().size() == 1; }));
@@ -135,7 +139,9 @@ TEST_F(NodeTest, NoSessionIdAfterTheResumeWindow) {
   o.resume_timeout = 5s;
   o.reconnect_initial = 8000ms;
   make_node(server->config("alpha"), o);
-  ASSERT_TRUE(eventually([&] { return readies() == 1 && server->session_config().resuming; }));
+  // GET /v4/info follows the answer to PATCH /v4/sessions: the client knows resuming is on.
+  ASSERT_TRUE(eventually([&] { return readies() == 1 && !server->requests("GET", "/v4/info").empty(); }));
+  ASSERT_TRUE(server->session_config().resuming);
   EXPECT_EQ(server->session_config().timeout, 5);
   server->drop();
   ASSERT_TRUE(eventually([&] { return losses().size() == 1; }));

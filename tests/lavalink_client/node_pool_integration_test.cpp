@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include "pool_fixture.hpp"
 #include "vectobeat/common/json.hpp"
 
@@ -54,14 +56,15 @@ class NodePoolTest : public pool_test {
     start_pool({a_->config("alpha", "eu"), b_->config("beta", "us")}, options());
     ASSERT_TRUE(node_ready("alpha"));
     ASSERT_TRUE(node_ready("beta"));
-    ASSERT_TRUE(eventually([&] { return a_->session_config().resuming && b_->session_config().resuming; }));
+    ASSERT_TRUE(resuming_known(*a_));
+    ASSERT_TRUE(resuming_known(*b_));
   }
 
   void start_one() {
     a_ = make_server("alpha");
     start_pool({a_->config("alpha", "eu")}, options());
     ASSERT_TRUE(node_ready("alpha"));
-    ASSERT_TRUE(eventually([&] { return a_->session_config().resuming; }));
+    ASSERT_TRUE(resuming_known(*a_));
   }
 
   // A playing player at `position` ms on its node, with paused/volume/filters set.
@@ -199,8 +202,12 @@ TEST_F(NodePoolTest, FailoverReplaysEveryPlayerOnTheOtherNodeWithItsState) {
   const auto b_session = *b_->session_id();
 
   const auto lost_at = clk_.now();
+  const auto wall = std::chrono::steady_clock::now();
   a_->drop();
   ASSERT_TRUE(eventually([&] { return !track_patches(*b_).empty(); }));
+  std::cout << "[ measure  ] socket drop to replay PATCH on the other node: "
+            << std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - wall).count()
+            << " us (wall clock, loopback)\n";
   auto sent = track_patches(*b_);
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0].path, "/v4/sessions/" + b_session + "/players/10");
@@ -306,6 +313,8 @@ TEST_F(NodePoolTest, ANodeThatResumesWithinTheGraceKeepsItsPlayersPlaying) {
   clk_.advance(20s);
   EXPECT_EQ(events_.count<leave_voice>(), 0u);
   EXPECT_EQ(events_.count<player_moved>(), 0u);
+  // The resumed session is configured again (PATCH /v4/sessions/{id}, then GET /v4/info).
+  ASSERT_TRUE(eventually([&] { return a_->requests("GET", "/v4/info").size() == 2; }));
   // Nothing was replayed: the node kept playing (only the resumed session's PATCH).
   EXPECT_EQ(a_->requests("PATCH", "/v4/sessions/").size(), patches_before + 1);
   EXPECT_EQ(snap()->node, "alpha");
@@ -447,6 +456,42 @@ TEST_F(NodePoolTest, ARestoredPlayerIsReplayedOnceTheVoiceIsBack) {
   EXPECT_TRUE(body.contains("voice"));
   ASSERT_TRUE(eventually([&] { return events_.count<track_started>() == 1; }));
   EXPECT_TRUE(events_.of<track_started>()[0].replayed);  // announced before the restart
+}
+
+
+TEST_F(NodePoolTest, ConcurrentChangesReachTheNodeInOrder) {
+  start_one();
+  playing_at(1000, *a_);
+  std::vector<std::future<void>> done;
+  for (int v = 1; v <= 40; ++v) {
+    auto change = [this](int volume) -> task<void> {
+      auto r = co_await pool_->set_volume(guild, volume);
+      EXPECT_TRUE(r);
+    };
+    done.push_back(std::async(std::launch::async, [this, v, change] { run(change(v)); }));
+  }
+  for (auto& d : done) d.get();
+  // Whatever order they arrived in, the node has what the pool believes.
+  EXPECT_EQ(a_->players().at(guild).volume, snap()->volume);
+}
+
+TEST_F(NodePoolTest, FiftyPlayersMoveTogether) {
+  start_two();
+  constexpr int players = 50;
+  for (int g = 1; g <= players; ++g) {
+    join_voice(static_cast<std::uint64_t>(g));
+    ASSERT_TRUE(run(pool_->play(static_cast<std::uint64_t>(g), make_test_track("t" + std::to_string(g), "T"),
+                                play_options{})));
+  }
+  ASSERT_EQ(a_->players().size(), static_cast<std::size_t>(players));
+  const auto wall = std::chrono::steady_clock::now();
+  a_->drop();
+  ASSERT_TRUE(eventually([&] { return events_.count<player_moved>() == players; }));
+  std::cout << "[ measure  ] " << players << " players moved after a node loss in "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - wall).count()
+            << " ms (wall clock, loopback)\n";
+  EXPECT_EQ(b_->players().size(), static_cast<std::size_t>(players));
+  for (auto& [g, p] : b_->players()) EXPECT_TRUE(p.track.has_value()) << g;
 }
 
 }  // namespace

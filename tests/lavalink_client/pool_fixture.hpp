@@ -71,6 +71,13 @@ class pool_test : public vb::test::io_fixture {
     pool_->start(bot_user, {});
   }
 
+  // The client enabled resuming on `server` and has seen the answer: it sends GET /v4/info
+  // only after the answer to PATCH /v4/sessions/{id} arrived.
+  bool resuming_known(const scripted_lavalink_server& server) {
+    return eventually([&] { return !server.requests("GET", "/v4/info").empty(); }) &&
+           server.session_config().resuming;
+  }
+
   bool node_ready(const std::string& name) {
     return eventually([&] {
       for (auto& v : run(pool_->nodes()))

@@ -77,9 +77,14 @@ TEST_F(AsyncStorageTest, QueueSavesAreCoalescedAndTheNewestWins) {
   async_storage db(s);
   // Hold the storage thread so that the saves pile up behind a job.
   std::promise<void> release;
+  std::promise<void> holding;
   auto hold = release.get_future().share();
-  auto blocker = [hold](stores&) { hold.wait(); };
+  auto blocker = [hold, &holding](stores&) {
+    holding.set_value();
+    hold.wait();
+  };
   auto pending = std::async(std::launch::async, [&] { run(db.run(blocker)); });
+  holding.get_future().wait();  // the thread is busy: every save below waits behind the job
   for (int i = 0; i < 1000; ++i) {
     queue_state q;
     q.guild_id = static_cast<std::uint64_t>(1 + i % 2);

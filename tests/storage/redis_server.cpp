@@ -63,7 +63,9 @@ bool accepts(std::uint16_t port) {
 
 bool redis_server::available() { return !find_binary().empty(); }
 
-redis_server::redis_server() {
+std::uint16_t redis_server::pick_free_port() { return free_port(); }
+
+redis_server::redis_server(std::vector<std::string> extra_args) : extra_(std::move(extra_args)) {
   if (!available()) return;
   for (int attempt = 0; attempt < 5 && pid_ <= 0; ++attempt) {
     port_ = free_port();
@@ -81,6 +83,7 @@ bool redis_server::start() {
   std::vector<std::string> args{bin,        "--port",       port,  "--bind", "127.0.0.1", "--dir", dir,
                                 "--save",   "",             "--appendonly", "no", "--daemonize", "no",
                                 "--logfile", dir + "/redis.log"};
+  args.insert(args.end(), extra_.begin(), extra_.end());
   pid_ = ::fork();
   if (pid_ == 0) {
     std::vector<char*> argv;

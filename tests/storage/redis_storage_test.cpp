@@ -4,6 +4,7 @@
 
 #include "redis_server.hpp"
 #include "store_contract.hpp"
+#include "test_certificate.hpp"
 #include "vectobeat/common/json.hpp"
 
 namespace vb::storage::test {
@@ -140,6 +141,60 @@ TEST_F(RedisTest, AValueOfAnotherTypeIsAnErrorNotACrash) {
   EXPECT_EQ(q.error().code, storage_errc::io);
   ASSERT_TRUE(raw_->command({"SET", "profile:8", "{broken"}));
   EXPECT_EQ(s_.profiles->get(8).error().code, storage_errc::corrupt);
+}
+
+TEST(RedisAuth, PasswordAndDatabaseAreUsedAndAWrongPasswordFailsStartUp) {
+  if (!redis_server::available()) GTEST_SKIP() << "redis-server not found in PATH";
+  redis_server server({"--requirepass", "s3cret-pass"});
+  ASSERT_TRUE(server.started());
+  auto o = options_for(server);
+  o.password = "s3cret-pass";
+  o.db = 3;
+  auto s = open_redis(o);
+  guild_profile p;
+  p.guild_id = 1;
+  p.default_volume = 42;
+  ASSERT_TRUE(s.profiles->put(p));
+  redis_connection db0(o);
+  ASSERT_TRUE(db0.command({"SELECT", "0"}));
+  auto other = db0.command({"EXISTS", "profile:1"});
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->integer, 0);  // written to db 3, not 0
+  ASSERT_TRUE(db0.command({"SELECT", "3"}));
+  EXPECT_EQ(db0.command({"EXISTS", "profile:1"})->integer, 1);
+  o.password = "not-the-pass-9f8e";
+  try {
+    (void)open_redis(o);
+    FAIL() << "a wrong password was accepted";
+  } catch (const startup_error& e) {
+    EXPECT_EQ(std::string(e.what()).find("not-the-pass-9f8e"), std::string::npos) << "the password leaked: " << e.what();
+    EXPECT_NE(std::string(e.what()).find("AUTH"), std::string::npos) << e.what();
+  }
+}
+
+TEST(RedisTls, TheServerIsVerifiedAgainstTheConfiguredCa) {
+  if (!redis_server::available()) GTEST_SKIP() << "redis-server not found in PATH";
+  test_certificate cert;
+  const auto tls_port = redis_server::pick_free_port();
+  redis_server server({"--tls-port", std::to_string(tls_port), "--tls-cert-file", cert.cert_file(), "--tls-key-file",
+                       cert.key_file(), "--tls-ca-cert-file", cert.cert_file(), "--tls-auth-clients", "no"});
+  if (!server.started()) GTEST_SKIP() << "this redis-server was built without TLS";
+  redis_options o;
+  o.port = tls_port;
+  o.ca_path = cert.cert_file();
+  auto s = open_redis(o);
+  EXPECT_EQ(s.backend, "rediss://127.0.0.1:" + std::to_string(tls_port) + "/0");
+  guild_profile p;
+  p.guild_id = 1;
+  p.default_volume = 12;
+  ASSERT_TRUE(s.profiles->put(p));
+  EXPECT_EQ(s.profiles->get(1)->default_volume, 12);
+
+  test_certificate stranger;  // a CA that did not sign the server's certificate
+  o.ca_path = stranger.cert_file();
+  EXPECT_THROW((void)open_redis(o), startup_error);
+  o.ca_path = "/nonexistent/ca.pem";
+  EXPECT_THROW((void)open_redis(o), startup_error);
 }
 
 }  // namespace

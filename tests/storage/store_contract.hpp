@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "vectobeat/storage/stores.hpp"
@@ -24,6 +25,8 @@ struct backend_param {
   std::string name;
   std::function<std::unique_ptr<backend>()> make;  // nullptr result: skip (with a message)
 };
+// gtest prints the parameter in test listings: the name keeps CTest names stable.
+inline void PrintTo(const backend_param& p, std::ostream* os) { *os << p.name; }
 
 class StoreContract : public ::testing::TestWithParam<backend_param> {
  protected:

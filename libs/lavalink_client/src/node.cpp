@@ -163,7 +163,7 @@ task<void> node::impl::run_main(ptr self) {
         set_status(node_status::stopped);
         co_return;
       }
-      if (!co_await backoff(self, failures)) co_return;
+      if (!co_await backoff(self, failures, clk.now())) co_return;
       continue;
     }
 
@@ -175,6 +175,8 @@ task<void> node::impl::run_main(ptr self) {
     last_stats_at = connected_at;
     spawn(ex, run_watchdog(self, gen), "lavalink node watchdog");
     co_await run_reader(self, ws, gen);
+    // The backoff counts from here, before anyone hears of the loss.
+    const auto ended_at = clk.now();
 
     auto closed = ws;
     ws.reset();
@@ -191,7 +193,7 @@ task<void> node::impl::run_main(ptr self) {
       failures = clk.now() - ready_at >= opts.reconnect_max ? 1 : failures + 1;
       {
         std::lock_guard lk(mu);
-        lost_at = clk.now();
+        lost_at = ended_at;
       }
       log.warn("[node {}] session lost: {}", cfg.name, reason);
       set_status(node_status::reconnecting);
@@ -206,11 +208,11 @@ task<void> node::impl::run_main(ptr self) {
       set_status(node_status::stopped);
       co_return;
     }
-    if (!co_await backoff(self, failures)) co_return;
+    if (!co_await backoff(self, failures, ended_at)) co_return;
   }
 }
 
-task<bool> node::impl::backoff(ptr, int failures) {
+task<bool> node::impl::backoff(ptr, int failures, steady_time since) {
   auto delay = opts.reconnect_initial;
   for (int i = 1; i < failures && delay < opts.reconnect_max; ++i) delay *= 2;
   delay = std::min(delay, opts.reconnect_max);
@@ -218,7 +220,7 @@ task<bool> node::impl::backoff(ptr, int failures) {
   log.debug("[node {}] reconnecting in {} ms", cfg.name, delay.count());
   auto t = clk.make_timer(ex);
   timer_slot slot(backoff_timer, t.get());
-  const bool fired = co_await t->wait_for(delay);
+  const bool fired = co_await t->wait_until(since + delay);
   co_return fired && !stopping;
 }
 

@@ -59,7 +59,7 @@ struct node::impl : std::enable_shared_from_this<node::impl> {
   task<void> run_reader(ptr self, std::shared_ptr<net::websocket> w, std::uint64_t gen);
   task<void> run_watchdog(ptr self, std::uint64_t gen);
   task<void> run_configure(ptr self, std::uint64_t gen, std::string session_id);
-  task<bool> backoff(ptr self, int failures);
+  task<bool> backoff(ptr self, int failures, steady_time since);
   void on_text(const ptr& self, std::uint64_t gen, const std::string& text);
   void emit_ready(bool resumed, bool session_lost);
   void emit_message(const lavalink::message& m);

@@ -195,25 +195,35 @@ void node_pool::impl::on_node_ready(ptr self, node* n, bool resumed, bool sessio
       spawn(ex, run_cleanup_stale(self, n, std::move(guilds)), "lavalink stale player cleanup");
     }
   }
-  bool adopt = false;
+  std::vector<entry_ptr> adopting;
   std::vector<entry_ptr> place;
   for (auto& [g, e] : players) {
     if (e->n == n) {
       if (resumed) {
         e->orphaned_since.reset();  // the node kept playing it
-        if (!e->synced) adopt = true;
+        if (!e->synced) adopting.push_back(e);
       } else {
         e->synced = false;
         place.push_back(e);  // re-create on the same node
       }
     } else if (!e->n && !e->home.empty() && e->home == n->name() && !e->synced) {
       e->n = n;
-      if (resumed) adopt = true;
+      if (resumed) adopting.push_back(e);
     } else if (e->orphaned_since || (e->n && !e->n->available() && e->synced) || (!e->n && e->p.voice())) {
       place.push_back(e);  // waiting for a node
     }
   }
-  if (adopt) spawn(ex, run_adopt(self, n), "lavalink adopt players");
+  if (!adopting.empty()) {
+    // Locked now, so a voice update arriving before the node's answer waits for it and
+    // does not replay a track the node still plays.
+    std::vector<entry_lock> locks;
+    for (auto& e : adopting)
+      if (!e->held) {
+        e->held = true;
+        locks.emplace_back(e, e->gen);
+      }
+    spawn(ex, run_adopt(self, n, std::move(locks)), "lavalink adopt players");
+  }
   for (auto& e : place) {
     if (e->n == n) {
       auto fn = [](ptr s, entry_ptr en, node* target) -> task<void> {
@@ -300,6 +310,9 @@ void node_pool::impl::on_node_message(node* n, const lavalink::message& m) {
 
 node_pool::node_pool(asio::any_io_executor ex, clock& clk, std::vector<node_config> nodes, pool_options opts)
     : impl_(std::make_shared<impl>(std::move(ex), clk, std::move(nodes), std::move(opts))) {}
+
+node_pool::node_pool(asio::any_io_executor ex, clock& clk, const settings& s)
+    : node_pool(std::move(ex), clk, nodes_from_settings(s), options_from_settings(s)) {}
 
 node_pool::~node_pool() {
   {

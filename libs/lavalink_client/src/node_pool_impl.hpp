@@ -105,7 +105,7 @@ struct node_pool::impl : std::enable_shared_from_this<node_pool::impl> {
   task<void> run_failover(ptr self, entry_ptr e, const node* lost);
   task<void> run_grace(ptr self);
   task<void> run_cleanup_stale(ptr self, node* n, std::set<std::uint64_t> guilds);
-  task<void> run_adopt(ptr self, node* n);
+  task<void> run_adopt(ptr self, node* n, std::vector<entry_lock> locks);
   void start_grace(ptr self);
   player_snapshot snapshot(const entry_ptr& e) const { return e->p.snapshot(node_name(e->n)); }
 };

@@ -183,7 +183,8 @@ task<void> node_pool::impl::run_cleanup_stale(ptr, node* n, std::set<std::uint64
 
 // The node resumed a session whose players we only know from restore(): take the node's
 // state (it kept playing) instead of replaying ours.
-task<void> node_pool::impl::run_adopt(ptr, node* n) {
+// `locks`: the players being adopted, so that their next PATCH waits for the outcome.
+task<void> node_pool::impl::run_adopt(ptr, node* n, std::vector<entry_lock> locks) {
   auto r = co_await n->get_players();
   if (!r) {
     log.warn("[node {}] cannot list the resumed players: {}", n->name(), r.error().describe());
@@ -203,6 +204,7 @@ task<void> node_pool::impl::run_adopt(ptr, node* n) {
     e->restored = false;
     log.info("[guild {}] resumed on node {} at {} ms", p.guild_id, n->name(), e->p.position());
   }
+  locks.clear();  // changes that waited for the outcome go out now
 }
 
 // ------------------------------------------------------------------ public: voice
@@ -374,7 +376,11 @@ task<void> node_pool::restore(player_snapshot saved) {
     e->restored = true;
     node* home = sv.node.empty() ? nullptr : s->find_node(sv.node);
     e->n = home;
-    if (home && home->available()) spawn(s->ex, s->run_adopt(s, home), "lavalink adopt players");
+    if (home && home->available()) {
+      std::vector<entry_lock> locks;
+      locks.push_back(std::move(lk));  // held until the node answered
+      spawn(s->ex, s->run_adopt(s, home, std::move(locks)), "lavalink adopt players");
+    }
   };
   co_await on_strand(impl_->ex, body(impl_, std::move(saved)));
 }

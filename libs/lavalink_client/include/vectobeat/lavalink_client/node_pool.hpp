@@ -3,8 +3,7 @@
 // one player per guild, voice forwarding, and failover (lavalink-v4.md §9,
 // vectobeat-contracts.md §3 "Node failover").
 //
-//   node_pool pool(runtime.make_strand(), clock, node_pool::nodes_from_settings(s),
-//                  node_pool::options_from_settings(s));
+//   node_pool pool(runtime.make_strand(), clock, settings);   // lavalink_nodes + lavalink_client
 //   pool.on_event([&](const llc::event& e) { ... });      // before start()
 //   pool.start(bot_user_id);                                 // after Discord READY
 //   co_await pool.voice_state_update(guild, session_id, channel_id);   // gateway events
@@ -80,6 +79,8 @@ class node_pool {
   using event_handler = std::function<void(const event&)>;
 
   node_pool(asio::any_io_executor ex, clock& clk, std::vector<node_config> nodes, pool_options opts);
+  // settings.lavalink_nodes and settings.lavalink_client.
+  node_pool(asio::any_io_executor ex, clock& clk, const settings& s);
   ~node_pool();
   node_pool(const node_pool&) = delete;
   node_pool& operator=(const node_pool&) = delete;

@@ -14,6 +14,8 @@
 // Threading: every member is safe from any thread. The destructor writes pending queue
 // states, finishes queued jobs and joins the thread (this is the one thread the library
 // starts: SQLite and the Redis client block).
+// Lifetime: destroy it before the io_context of the coroutines that await it (a finished
+// job posts its completion there).
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
