@@ -88,10 +88,13 @@ void BotE2E::SetUp() {
 }
 
 void BotE2E::TearDown() {
-  // Everything that runs on the io_context is destroyed while it still runs.
-  stop_bot();
+  // Everything that runs on the io_context is destroyed while it still runs. The nodes stop
+  // first, while the bot is still connected: node_server::stop() can deadlock in
+  // session::shutdown() when a session is waiting for its client to resume (observed; see
+  // the lavalink_node report), which is what a stopped bot leaves behind.
   for (auto& n : nodes_)
     if (n.server) n.server->stop();
+  stop_bot();
   nodes_.clear();
   if (fake_) fake_->stop();
   fake_.reset();
