@@ -19,6 +19,53 @@ io_pool::~io_pool() {
   for (auto& t : threads_) t.join();
 }
 
+media_server::media_server(asio::any_io_executor ex) {
+  net::server_options o;
+  o.name = "test-media";
+  auto fn = [this](net::http_request& r) { return handle(r); };
+  server_ = std::make_unique<net::http_server>(ex, o, fn);
+  port_ = server_->listen("127.0.0.1", 0);
+}
+
+media_server::~media_server() { stop(); }
+
+void media_server::stop() {
+  if (server_) server_->stop();
+}
+
+void media_server::add(std::string path, std::string content_type, std::string body) {
+  routes_[std::move(path)] = {std::move(content_type), std::move(body)};
+}
+
+std::string media_server::url(std::string_view path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
+}
+
+task<net::http_response> media_server::handle(net::http_request& req) {
+  auto it = routes_.find(req.path());
+  if (it == routes_.end()) co_return net::http_response::text(404, "not found");
+  const auto& body = it->second.second;
+  net::http_response r;
+  r.headers.set("Content-Type", it->second.first);
+  r.headers.set("Accept-Ranges", "bytes");
+  std::size_t from = 0, to = body.size() - 1;
+  bool partial = false;
+  if (auto range = req.headers.get("range"); range && range->rfind("bytes=", 0) == 0) {
+    auto spec = range->substr(6);
+    const auto dash = spec.find('-');
+    from = std::strtoull(std::string(spec.substr(0, dash)).c_str(), nullptr, 10);
+    if (dash != std::string_view::npos && dash + 1 < spec.size())
+      to = std::min<std::size_t>(to, std::strtoull(std::string(spec.substr(dash + 1)).c_str(), nullptr, 10));
+    if (from >= body.size() || from > to) co_return net::http_response::text(416, "bad range");
+    partial = true;
+  }
+  r.status = partial ? 206 : 200;
+  if (partial)
+    r.headers.set("Content-Range", "bytes " + std::to_string(from) + "-" + std::to_string(to) + "/" + std::to_string(body.size()));
+  r.body = body.substr(from, to - from + 1);
+  co_return r;
+}
+
 std::string tone_wav(double hz, double seconds) {
   const auto frames = static_cast<std::size_t>(seconds * 48000);
   std::vector<std::int16_t> s(frames * 2);
@@ -71,17 +118,9 @@ void BotE2E::SetUp() {
   fake_ = std::make_unique<fake::server>(io_->executor(), clock::system(), fo);
   fake_->start();
   demo_ = *fake_->demo();
-  media_ = std::make_unique<node::test::media_server>();
-  node::test::media_route a;
-  a.content_type = "audio/wav";
-  a.body = tone_wav(440.0, 30.0);
-  media_->add("/a440.wav", a);
-  node::test::media_route b = a;
-  b.body = tone_wav(660.0, 30.0);
-  media_->add("/e660.wav", b);
-  node::test::media_route c = a;
-  c.body = tone_wav(550.0, 1.0);
-  media_->add("/short550.wav", c);
+  media_ = std::make_unique<media_server>(io_->executor());
+  media_->add("/a440.wav", "audio/wav", tone_wav(440.0, 30.0));
+  media_->add("/e660.wav", "audio/wav", tone_wav(660.0, 30.0));
   std::random_device rd;
   dir_ = std::filesystem::temp_directory_path() / ("vb-bot-e2e-" + std::to_string(rd()));
   std::filesystem::create_directories(dir_);
@@ -96,6 +135,8 @@ void BotE2E::TearDown() {
     if (n.server) n.server->stop();
   stop_bot();
   nodes_.clear();
+  if (media_) media_->stop();
+  media_.reset();
   if (fake_) fake_->stop();
   fake_.reset();
   io_.reset();

@@ -9,14 +9,15 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "lavalink_node/media_server.hpp"
 #include "vectobeat/bot/bot.hpp"
+#include "vectobeat/common/net/http_server.hpp"
 #include "vectobeat/common/settings.hpp"
 #include "vectobeat/fake_discord/server.hpp"
 #include "vectobeat/fake_discord/wav.hpp"
@@ -36,6 +37,23 @@ class io_pool {
   asio::io_context ioc_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::vector<std::thread> threads_;
+};
+
+// Serves fixed bodies over HTTP on 127.0.0.1 (with Range requests, for seeking) on the
+// test's io_context, so it is stopped with everything else.
+class media_server {
+ public:
+  explicit media_server(asio::any_io_executor ex);
+  ~media_server();
+  void add(std::string path, std::string content_type, std::string body);
+  std::string url(std::string_view path) const;
+  void stop();
+
+ private:
+  task<net::http_response> handle(net::http_request& req);
+  std::map<std::string, std::pair<std::string, std::string>, std::less<>> routes_;  // path -> type, body
+  std::unique_ptr<net::http_server> server_;
+  std::uint16_t port_ = 0;
 };
 
 // A WAV file (48 kHz stereo s16) of a sine at `hz`.
@@ -75,7 +93,7 @@ class BotE2E : public ::testing::Test {
   std::unique_ptr<io_pool> io_;
   std::unique_ptr<fake::server> fake_;
   fake::demo_ids demo_;
-  std::unique_ptr<node::test::media_server> media_;
+  std::unique_ptr<media_server> media_;
   struct node_entry {
     std::string name;
     std::unique_ptr<node::node_server> server;
