@@ -27,7 +27,21 @@ using steady = std::chrono::steady_clock;
 
 constexpr int guild_count = 1000;
 constexpr int shard_count = 10;
+#if defined(__SANITIZE_ADDRESS__)
+#define VB_SCALE_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define VB_SCALE_SANITIZED 1
+#endif
+#endif
+#ifdef VB_SCALE_SANITIZED
+// Under ASan the fake's single UDP loop cannot drain 5,000 packets/s on a loaded 2-core
+// machine (the kernel drops ~7 %); the sanitizer build checks memory safety with 20
+// connections, the release build proves the 100.
+constexpr int voice_count = 20;
+#else
 constexpr int voice_count = 100;
+#endif
 constexpr int frames = 150;  // 3 s per connection
 
 std::string str(const json::object& o, std::string_view key) { return std::string(vb::json::get_string(o, key).value_or("")); }
@@ -130,10 +144,13 @@ TEST_F(ScaleTest, ThousandGuildsOverTenShardsAndHundredVoiceConnections) {
 
   std::uint64_t received = 0, sent = 0;
   double worst_jitter = 0;
+  const auto drain_deadline = steady::now() + 20s;  // one failure bound for all connections
   for (std::size_t i = 0; i < conns.size(); ++i) {
     const auto want = conns[i]->stats().packets_sent;
     sent += want;
-    auto v = fake->wait_for_voice_connection(infos[i].guild_id, 20s, [want](auto& v) { return v.stats.packets >= want; });
+    const auto left = std::max<steady::duration>(std::chrono::duration_cast<steady::duration>(1ms), drain_deadline - steady::now());
+    auto v = fake->wait_for_voice_connection(infos[i].guild_id, std::chrono::duration_cast<std::chrono::milliseconds>(left),
+                                             [want](auto& v) { return v.stats.packets >= want; });
     if (!v) v = fake->wait_for_voice_connection(infos[i].guild_id, 1ms, [](auto&) { return true; });
     ASSERT_TRUE(v);
     EXPECT_EQ(v->stats.decrypt_failures, 0u) << "connection " << i;

@@ -224,6 +224,18 @@ TEST_F(PlaybackTest, SeekHandsTheMediaOutAndBack) {
   EXPECT_EQ(sink_->count(), 7u + 25u);  // 0.5 s left after 2.5 s
 }
 
+TEST_F(PlaybackTest, ASeekWhileTheTrackOpensRunsOnceItIsLoaded) {
+  pb_->begin(1, now_);
+  EXPECT_FALSE(pb_->request_seek(1, 2000));  // still opening: remembered
+  auto job = pb_->load(1, media_of(test::wav_tone(440, 3.0)), now_);
+  ASSERT_TRUE(job);
+  EXPECT_EQ(job->position_ms, 2000);
+  ASSERT_TRUE(job->media->decoder.seek(std::chrono::milliseconds(job->position_ms)));
+  EXPECT_FALSE(pb_->finish_seek(std::move(*job), true, now_));
+  play_to_end();
+  EXPECT_EQ(sink_->count(), 50u);  // the last second only
+}
+
 TEST_F(PlaybackTest, VolumeAndFiltersChangeTheSignal) {
   start(media_of(test::wav_tone(1000, 2.0)));
   period(40);

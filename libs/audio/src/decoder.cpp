@@ -55,6 +55,10 @@ struct decoder::impl {
   AVIOContext* io = nullptr;
   AVFormatContext* fmt = nullptr;
   AVCodecContext* codec = nullptr;
+  const AVCodec* codec_impl = nullptr;
+  // An Opus stream that may be passed through opens its decoder only when something is decoded:
+  // FFmpeg's Opus decoder state is ~240 KB, and a passthrough player never needs it.
+  bool codec_open = false;
   SwrContext* swr = nullptr;
   AVPacket* pkt = nullptr;
   AVPacket* passthrough_pkt = nullptr;  // the packet last handed out by next_opus_packet()
@@ -140,6 +144,7 @@ struct decoder::impl {
   expected<void, audio_error> configure_resampler(const AVFrame* f);
   void reset_resampler();
   expected<int, audio_error> read_audio_packet(AVPacket* p);
+  expected<void, audio_error> ensure_codec_open();
   expected<void, audio_error> decode_step();
   expected<void, audio_error> append_frame(const AVFrame* f);
   expected<void, audio_error> count_bad_packet(int averror);
@@ -203,7 +208,10 @@ expected<void, audio_error> decoder::impl::open() {
   if (int r = avcodec_parameters_to_context(codec, stream->codecpar); r < 0) return fail(audio_error::codec_error, r);
   codec->pkt_timebase = stream->time_base;
   codec->thread_count = 1;  // no hidden threads: the node schedules decoding itself
-  if (int r = avcodec_open2(codec, dec, nullptr); r < 0) return fail(audio_error::codec_error, r);
+  codec_impl = dec;
+  if (!passthrough_capable()) {
+    if (auto ok = ensure_codec_open(); !ok) return ok;
+  }
   if (codec->sample_rate <= 0 || codec->sample_rate > 768000 || codec->ch_layout.nb_channels <= 0 ||
       codec->ch_layout.nb_channels > 64) {
     return fail(audio_error::invalid_data);
@@ -311,7 +319,15 @@ expected<void, audio_error> decoder::impl::count_bad_packet(int averror) {
   return {};
 }
 
+expected<void, audio_error> decoder::impl::ensure_codec_open() {
+  if (codec_open) return {};
+  if (int r = avcodec_open2(codec, codec_impl, nullptr); r < 0) return fail(audio_error::codec_error, r);
+  codec_open = true;
+  return {};
+}
+
 expected<void, audio_error> decoder::impl::decode_step() {
+  if (auto ok = ensure_codec_open(); !ok) return ok;
   int r = avcodec_receive_frame(codec, frame);
   if (r == 0) {
     bad_packets = 0;
@@ -402,6 +418,7 @@ void decoder::impl::leave_passthrough() {
 
 expected<read_status, audio_error> decoder::impl::read_frame(pcm_frame_view out) {
   if (past_end) return read_status::end_of_stream;
+  if (auto ok = ensure_codec_open(); !ok) return unexpected(ok.error());
   if (passthrough_mode) leave_passthrough();
   while (fifo.size() < frame_samples && !finished) {
     if (auto ok = decode_step(); !ok) return unexpected(ok.error());
@@ -438,7 +455,7 @@ expected<void, audio_error> decoder::impl::seek(std::int64_t target_ms) {
   int r = avformat_seek_file(fmt, stream_index, std::numeric_limits<std::int64_t>::min(), ts, ts, 0);
   if (r < 0) r = av_seek_frame(fmt, stream_index, ts, AVSEEK_FLAG_BACKWARD);
   if (r < 0) return fail(source_failed ? audio_error::io_error : audio_error::seek_failed, r);
-  avcodec_flush_buffers(codec);
+  if (codec_open) avcodec_flush_buffers(codec);
   reset_resampler();
   fifo.clear();
   av_packet_unref(passthrough_pkt);

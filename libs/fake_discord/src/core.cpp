@@ -43,13 +43,27 @@ void core::notify() {
   {
     std::lock_guard lk(mu_);
     ++version_;
+    cv_.notify_all();
   }
-  cv_.notify_all();
+  if (strand.running_in_this_thread()) {
+    for (auto* t : waiters_) t->cancel();
+    return;
+  }
+  // The posted wake-up touches the core, so it counts as a task: ~server waits for it.
+  tasks.fetch_add(1);
   auto wake = [this] {
     for (auto* t : waiters_) t->cancel();
+    task_done();
   };
-  if (strand.running_in_this_thread()) wake();
-  else asio::dispatch(strand, wake);
+  asio::dispatch(strand, std::move(wake));
+}
+
+void core::task_done() {
+  // Decrement and wake under the lock: ~server's wait_tasks_done() cannot return (and free
+  // the core) before this thread has released the mutex, its last access to the core.
+  std::lock_guard lk(mu_);
+  tasks.fetch_sub(1);
+  cv_.notify_all();
 }
 
 std::uint64_t core::version() const {

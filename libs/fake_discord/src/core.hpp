@@ -60,6 +60,7 @@ struct core {
   // Coroutines that touch the core hold a task_guard; ~server waits for them to end.
   std::atomic<int> tasks{0};
   bool wait_tasks_done(std::chrono::steady_clock::time_point deadline);
+  void task_done();  // the last access to the core of a task that ends
   // On the strand: completes after the next notify() or at `deadline` (injected clock).
   task<void> wait_change(steady_time deadline);
 
@@ -73,8 +74,8 @@ struct core {
 struct task_guard {
   explicit task_guard(core& c) : c_(c) { c_.tasks.fetch_add(1); }
   ~task_guard() {
-    c_.tasks.fetch_sub(1);
-    c_.notify();
+    c_.notify();  // while still counted: the core outlives this call
+    c_.task_done();
   }
   task_guard(const task_guard&) = delete;
   task_guard& operator=(const task_guard&) = delete;

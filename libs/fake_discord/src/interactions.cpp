@@ -229,6 +229,17 @@ expected<interaction, std::error_code> interactions::create(interaction_rec r, s
   if (r.source_message)
     if (auto* m = c_.w.find_message(r.source_message)) d["message"] = message_json(c_.w, *m);
 
+  if (by_id_.size() >= max_interactions) {
+    const auto now = c_.clk.now();
+    for (auto it = by_id_.begin(); it != by_id_.end() && by_id_.size() >= max_interactions;) {
+      if (now - it->second.created > c_.opts.interaction_token_lifetime && !deadlines_.count(it->first)) {
+        tokens_.erase(it->second.pub.token);
+        it = by_id_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
   const auto id = r.pub.id;
   tokens_[r.pub.token] = id;
   auto& stored = by_id_[id] = std::move(r);

@@ -23,6 +23,9 @@ struct interaction_rec {
   bool deferred = false;          // type 5 without a completed reply yet
 };
 
+// Interactions kept; beyond this, finished ones whose token expired are forgotten.
+inline constexpr std::size_t max_interactions = 10000;
+
 class interactions {
  public:
   explicit interactions(core& c) : c_(c) {}

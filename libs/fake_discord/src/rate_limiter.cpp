@@ -10,6 +10,9 @@ namespace {
 constexpr auto invalid_window = std::chrono::minutes(10);
 // The invalid-request deque holds at most this many entries (Discord bans at 10,000).
 constexpr std::size_t max_invalid_tracked = 20'000;
+// Bucket states kept (one per bucket and major parameter); beyond this, expired ones are
+// forgotten (an expired state behaves exactly like a missing one).
+constexpr std::size_t max_bucket_states = 10'000;
 
 double seconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double>(d).count();
@@ -86,6 +89,7 @@ rate_decision rate_limiter::check(const std::string& route_key, std::string_view
   }
 
   if (d.allowed) {
+    if (buckets_.size() >= max_bucket_states) std::erase_if(buckets_, [&](const auto& kv) { return now >= kv.second.reset_at; });
     auto& b = buckets_[bucket_hash(bucket) + ":" + std::string(major)];
     if (now >= b.reset_at) {
       b.remaining = limit;

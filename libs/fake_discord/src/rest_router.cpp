@@ -36,6 +36,18 @@ std::vector<std::string> split(std::string_view path) {
 
 bool is_param(const std::string& s) { return s.size() > 2 && s.front() == '{' && s.back() == '}'; }
 
+// A request value echoed in an error message: percent-decoded path segments may hold any
+// bytes, and the answer must stay valid UTF-8 JSON, so bytes outside printable ASCII become
+// '?' and long values are cut.
+std::string echo_value(std::string_view v) {
+  constexpr std::size_t max_echo = 64;
+  std::string out(v.substr(0, max_echo));
+  for (auto& ch : out)
+    if (static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) > 0x7e) ch = '?';
+  if (v.size() > max_echo) out += "...";
+  return out;
+}
+
 }  // namespace
 
 const guild_rec* bot_guild(core& c, snowflake id) {
@@ -117,7 +129,7 @@ net::http_response rest_router::handle(const net::http_request& req) {
     if (!name.ends_with("_id")) continue;
     auto id = vb::json::parse_u64(value);
     if (!id || *id == 0)
-      return finish(form_error(name, "NUMBER_TYPE_COERCE", fmt::format("Value \"{}\" is not snowflake.", value)));
+      return finish(form_error(name, "NUMBER_TYPE_COERCE", fmt::format("Value \"{}\" is not snowflake.", echo_value(value))));
     rr.ids[name] = *id;
   }
 

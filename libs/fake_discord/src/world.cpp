@@ -146,7 +146,12 @@ guild world::snapshot(const guild_rec& g) const {
 
 message& world::add_message(message m) {
   auto id = m.id;
-  channel_messages_[m.channel_id].push_back(id);
+  auto& ids = channel_messages_[m.channel_id];
+  if (ids.size() >= max_messages_per_channel) {
+    messages_.erase(ids.front());
+    ids.erase(ids.begin());
+  }
+  ids.push_back(id);
   return messages_[id] = std::move(m);
 }
 

@@ -46,6 +46,9 @@ struct guild_rec {
   std::map<snowflake, voice_state> voice_states;  // user -> state (only users in a channel)
 };
 
+// Messages kept per channel; older records are dropped (a long-running sandbox stays bounded).
+inline constexpr std::size_t max_messages_per_channel = 5000;
+
 class world {
  public:
   explicit world(clock& c) : clock_(c), ids_(c) {}

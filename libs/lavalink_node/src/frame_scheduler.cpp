@@ -220,6 +220,13 @@ void frame_scheduler::detach(int w, std::shared_ptr<playback> p) {
   });
 }
 
+void frame_scheduler::load(int w, std::shared_ptr<playback> p, std::uint64_t gen, std::unique_ptr<track_media> media) {
+  auto* wk = workers_.at(static_cast<std::size_t>(w)).get();
+  asio::post(wk->ctx, [this, w, p = std::move(p), gen, m = std::move(media)]() mutable {
+    if (auto job = p->load(gen, std::move(m), sclock::now())) run_seek(w, std::move(p), std::move(*job));
+  });
+}
+
 void frame_scheduler::seek(int w, std::shared_ptr<playback> p, std::uint64_t gen, std::int64_t position_ms) {
   auto* wk = workers_.at(static_cast<std::size_t>(w)).get();
   asio::post(wk->ctx, [this, w, p = std::move(p), gen, position_ms]() mutable {

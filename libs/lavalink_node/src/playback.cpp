@@ -77,14 +77,22 @@ void playback::begin(std::uint64_t generation, steady_time now) {
   playing_.store(!paused_, std::memory_order_release);
 }
 
-void playback::load(std::uint64_t generation, std::unique_ptr<track_media> media, steady_time now) {
-  if (generation != generation_ || state_ != state::loading || !media) return;  // stale: media dies here
+std::optional<playback::seek_job> playback::load(std::uint64_t generation, std::unique_ptr<track_media> media,
+                                                 steady_time now) {
+  if (generation != generation_ || state_ != state::loading || !media) return std::nullopt;  // stale: media dies here
   media_ = std::move(media);
   state_ = state::playing;
   last_progress_ = now;
   const auto start = media_->decoder.position().count();
   position_.store(start, std::memory_order_release);
+  if (queued_seek_) {
+    const auto target = *queued_seek_;
+    queued_seek_.reset();
+    state_ = state::seeking;
+    return seek_job{std::move(media_), target, generation_};
+  }
   pending_seek_ms_.store(-1, std::memory_order_release);
+  return std::nullopt;
 }
 
 void playback::fail(std::uint64_t generation, lavalink::exception_info exception) {
@@ -124,7 +132,7 @@ void playback::configure(const audio::filter_settings& settings, int volume) {
 
 std::optional<playback::seek_job> playback::request_seek(std::uint64_t generation, std::int64_t position_ms) {
   if (generation != generation_) return std::nullopt;
-  if (state_ == state::seeking) {
+  if (state_ == state::seeking || state_ == state::loading) {
     queued_seek_ = position_ms;
     return std::nullopt;
   }

@@ -232,7 +232,7 @@ void player::play(session& s, lavalink::track t, lavalink::decoded_track d, std:
       asio::post(ex, [pb, gen, e = std::move(r).error()]() mutable { pb->fail(gen, std::move(e)); });
       co_return;
     }
-    asio::post(ex, [pb, gen, m = std::move(*r)]() mutable { pb->load(gen, std::move(m), std::chrono::steady_clock::now()); });
+    st->scheduler->load(worker, pb, gen, std::move(*r));
   };
   asio::co_spawn(st_->io, std::move(open), [st](std::exception_ptr e) {
     if (!e) return;

@@ -27,7 +27,7 @@ void session::send(std::string text, bool queue_while_paused) {
     ws_->send_text(std::move(text));
     return;
   }
-  if (paused_ && queue_while_paused && st_->config.resume_buffer_messages > 0) {
+  if ((paused_ || claimed_) && queue_while_paused && st_->config.resume_buffer_messages > 0) {
     if (queued_.size() >= st_->config.resume_buffer_messages) queued_.pop_front();
     queued_.push_back(std::move(text));
   }
@@ -79,9 +79,19 @@ std::optional<lavalink::frame_stats> session::frame_stats() const {
 }
 
 bool session::try_claim_for_resume() {
-  std::lock_guard lk(mu);
-  if (!paused_ || closed_ || claimed_) return false;
-  claimed_ = true;
+  std::shared_ptr<net::websocket> stale;
+  {
+    std::lock_guard lk(mu);
+    if (closed_ || claimed_ || !resuming_) return false;
+    // A client presenting its Session-Id knows its old socket is gone, even when we have not
+    // noticed yet (the reconnect can overtake the close): that socket is dropped.
+    if (!paused_) {
+      if (!ws_) return false;
+      stale = ws_;
+    }
+    claimed_ = true;
+  }
+  if (stale) stale->abort();
   return true;
 }
 

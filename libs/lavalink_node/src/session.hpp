@@ -45,7 +45,8 @@ class session : public std::enable_shared_from_this<session> {
   task<void> run(std::shared_ptr<net::websocket> ws, bool resumed);
   // Closes the socket and destroys every player (node shutdown, or the resume window ended).
   void shutdown();
-  // For the handshake: whether this session may be resumed now (paused and resumable).
+  // For the handshake: whether this session may be resumed now (resumable, and paused or with a
+  // socket the client has evidently lost, which is then dropped).
   bool try_claim_for_resume();
 
  private:

@@ -75,7 +75,10 @@ await main(async () => {
   check(conn.stats.packets >= frames, `all ${frames} tone frames arrived (${conn.stats.packets})`);
   eq(conn.stats.decrypt_failures, 0, 'decrypt failures');
   eq(conn.stats.invalid_opus, 0, 'undecodable Opus');
-  eq(conn.stats.before_speaking, 0, 'audio only after op 5 Speaking');
+  // op 5 goes over the WebSocket and audio over UDP, two paths the fake reads independently,
+  // so the first frames may overtake Speaking by a few ms on a loaded machine; a client that
+  // never sent Speaking would count all 100.
+  check(conn.stats.before_speaking <= 3, `audio after op 5 Speaking (${conn.stats.before_speaking} frames overtook it)`);
   eq(conn.stats.lost, 0, 'lost packets on loopback');
 
   const res = await fetch(`${env.FAKE_CONTROL}/voice/connections/${conn.id}/recording.wav`);

@@ -71,6 +71,8 @@ class frame_scheduler {
   void attach(int w, std::shared_ptr<playback> p);
   // Removes the playback (it is stopped first); the count of assign_worker() drops.
   void detach(int w, std::shared_ptr<playback> p);
+  // Hands opened media to `p` on its worker (running a seek requested meanwhile on the loader).
+  void load(int w, std::shared_ptr<playback> p, std::uint64_t gen, std::unique_ptr<track_media> media);
   // Seeks `p` (generation `gen`) on the loader; see playback::request_seek().
   void seek(int w, std::shared_ptr<playback> p, std::uint64_t gen, std::int64_t position_ms);
 

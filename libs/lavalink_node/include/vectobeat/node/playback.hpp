@@ -72,8 +72,10 @@ class playback {
   void set_sink(std::shared_ptr<frame_sink> sink);
   // A track (generation) was started and is being opened: nothing to send yet.
   void begin(std::uint64_t generation, steady_time now);
+  struct seek_job;
   // The opened media for `generation` (ignored, and destroyed, when another track started since).
-  void load(std::uint64_t generation, std::unique_ptr<track_media> media, steady_time now);
+  // A seek requested while the track was opening comes back as a job to run on the loader.
+  std::optional<seek_job> load(std::uint64_t generation, std::unique_ptr<track_media> media, steady_time now);
   // Opening failed: ends the track with loadFailed and the exception.
   void fail(std::uint64_t generation, lavalink::exception_info exception);
   // No track any more (stopped, replaced, destroyed); no event (the control plane sends it).
@@ -84,8 +86,8 @@ class playback {
   void configure(const audio::filter_settings& settings, int volume);
   // Seeking runs on a loader thread: request_seek() hands the media out (frames already
   // buffered keep playing meanwhile, like Lavalink's seek ghosting) and finish_seek() takes it
-  // back. A seek requested while one runs is queued (the latest wins) and returned by
-  // finish_seek() to be run next.
+  // back. A seek requested while one runs (or while the track is still opening) is queued, the
+  // latest wins, and returned by finish_seek() (or load()) to be run next.
   struct seek_job {
     std::unique_ptr<track_media> media;
     std::int64_t position_ms = 0;
