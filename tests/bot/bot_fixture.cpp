@@ -1,0 +1,290 @@
+#include "bot/bot_fixture.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <cmath>
+#include <random>
+
+#include "vectobeat/common/clock.hpp"
+
+namespace vb::bot::test {
+
+io_pool::io_pool(int threads) : work_(ioc_.get_executor()) {
+  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { ioc_.run(); });
+}
+
+io_pool::~io_pool() {
+  work_.reset();
+  ioc_.stop();
+  for (auto& t : threads_) t.join();
+}
+
+media_server::media_server(asio::any_io_executor ex) {
+  net::server_options o;
+  o.name = "test-media";
+  auto fn = [this](net::http_request& r) { return handle(r); };
+  server_ = std::make_unique<net::http_server>(ex, o, fn);
+  port_ = server_->listen("127.0.0.1", 0);
+}
+
+media_server::~media_server() { stop(); }
+
+void media_server::stop() {
+  if (server_) server_->stop();
+}
+
+void media_server::add(std::string path, std::string content_type, std::string body) {
+  routes_[std::move(path)] = {std::move(content_type), std::move(body)};
+}
+
+std::string media_server::url(std::string_view path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
+}
+
+task<net::http_response> media_server::handle(net::http_request& req) {
+  auto it = routes_.find(req.path());
+  if (it == routes_.end()) co_return net::http_response::text(404, "not found");
+  const auto& body = it->second.second;
+  net::http_response r;
+  r.headers.set("Content-Type", it->second.first);
+  r.headers.set("Accept-Ranges", "bytes");
+  std::size_t from = 0, to = body.size() - 1;
+  bool partial = false;
+  if (auto range = req.headers.get("range"); range && range->rfind("bytes=", 0) == 0) {
+    auto spec = range->substr(6);
+    const auto dash = spec.find('-');
+    from = std::strtoull(std::string(spec.substr(0, dash)).c_str(), nullptr, 10);
+    if (dash != std::string_view::npos && dash + 1 < spec.size())
+      to = std::min<std::size_t>(to, std::strtoull(std::string(spec.substr(dash + 1)).c_str(), nullptr, 10));
+    if (from >= body.size() || from > to) co_return net::http_response::text(416, "bad range");
+    partial = true;
+  }
+  r.status = partial ? 206 : 200;
+  if (partial)
+    r.headers.set("Content-Range", "bytes " + std::to_string(from) + "-" + std::to_string(to) + "/" + std::to_string(body.size()));
+  r.body = body.substr(from, to - from + 1);
+  co_return r;
+}
+
+std::string tone_wav(double hz, double seconds) {
+  const auto frames = static_cast<std::size_t>(seconds * 48000);
+  std::vector<std::int16_t> s(frames * 2);
+  for (std::size_t i = 0; i < frames; ++i) {
+    const auto v = static_cast<std::int16_t>(std::lround(0.5 * 32767 * std::sin(2 * M_PI * hz * static_cast<double>(i) / 48000.0)));
+    s[2 * i] = v;
+    s[2 * i + 1] = v;
+  }
+  return fake::encode_wav(s, 48000, 2);
+}
+
+tone_result analyse(const fake::wav_audio& w, int threshold) {
+  const std::size_t frames = w.frames();
+  auto left = [&](std::size_t i) { return w.samples[i * static_cast<std::size_t>(w.channels)]; };
+  std::ptrdiff_t first = -1, last = -1;
+  for (std::size_t i = 0; i < frames; ++i)
+    if (std::abs(left(i)) > threshold) {
+      if (first < 0) first = static_cast<std::ptrdiff_t>(i);
+      last = static_cast<std::ptrdiff_t>(i);
+    }
+  if (first < 0) return {};
+  std::ptrdiff_t first_cross = -1, last_cross = -1, crossings = 0;
+  for (auto i = first + 1; i <= last; ++i)
+    if (left(static_cast<std::size_t>(i - 1)) < 0 && left(static_cast<std::size_t>(i)) >= 0) {
+      if (first_cross < 0) first_cross = i;
+      last_cross = i;
+      ++crossings;
+    }
+  tone_result t;
+  t.seconds = static_cast<double>(last - first + 1) / w.sample_rate;
+  if (crossings > 1)
+    t.frequency = static_cast<double>(crossings - 1) * w.sample_rate / static_cast<double>(last_cross - first_cross);
+  return t;
+}
+
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
+}
+
+void BotE2E::SetUp() {
+  io_ = std::make_unique<io_pool>(3);
+  fake::server_options fo;
+  fo.voice_tls = false;
+  fo.heartbeat_interval = 5000ms;
+  fake_ = std::make_unique<fake::server>(io_->executor(), clock::system(), fo);
+  fake_->start();
+  demo_ = *fake_->demo();
+  media_ = std::make_unique<media_server>(io_->executor());
+  media_->add("/a440.wav", "audio/wav", tone_wav(440.0, 30.0));
+  media_->add("/e660.wav", "audio/wav", tone_wav(660.0, 30.0));
+  std::random_device rd;
+  dir_ = std::filesystem::temp_directory_path() / ("vb-bot-e2e-" + std::to_string(rd()));
+  std::filesystem::create_directories(dir_);
+}
+
+void BotE2E::TearDown() {
+  // Everything that runs on the io_context is destroyed while it still runs. The nodes stop
+  // first, while the bot is still connected: node_server::stop() can deadlock in
+  // session::shutdown() when a session is waiting for its client to resume (observed; see
+  // the lavalink_node report), which is what a stopped bot leaves behind.
+  for (auto& n : nodes_)
+    if (n.server) n.server->stop();
+  stop_bot();
+  nodes_.clear();
+  if (media_) media_->stop();
+  media_.reset();
+  if (fake_) fake_->stop();
+  fake_.reset();
+  io_.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+std::size_t BotE2E::start_node(const std::string& name) {
+  node::node_config c;
+  c.password = "test-node-password";
+  c.sources = {"http"};
+  c.allow_private_addresses = true;  // the media server is on loopback
+  c.voice_tls = false;
+  c.worker_threads = 1;
+  c.loader_threads = 1;
+  c.player_update_interval = std::chrono::seconds(1);
+  node_entry e;
+  e.name = name;
+  e.server = std::make_unique<node::node_server>(io_->executor(), clock::system(), c);
+  e.port = e.server->listen("127.0.0.1", 0);
+  nodes_.push_back(std::move(e));
+  return nodes_.size() - 1;
+}
+
+settings BotE2E::bot_settings() const {
+  settings s;
+  s.bot.token = fake_->options().token;
+  s.bot.api_base_url = fake_->rest_base();
+  s.bot.gateway_url = fake_->gateway_url();
+  s.bot.data_dir = dir_.string();
+  s.bot.idle_disconnect_seconds = 600;
+  s.limits.queue_max_length = queue_limit_;
+  s.storage.sqlite_path = (dir_ / "vectobeat.db").string();
+  s.lavalink_nodes.clear();
+  for (auto& n : nodes_) {
+    if (!n.server) continue;
+    lavalink_node_settings ln;
+    ln.name = n.name;
+    ln.host = "127.0.0.1";
+    ln.port = n.port;
+    ln.password = "test-node-password";
+    s.lavalink_nodes.push_back(ln);
+  }
+  s.lavalink_client.failover_rewind_ms = 1000;
+  s.status_api.host = "127.0.0.1";
+  s.status_api.port = 0;
+  s.status_api.api_key = "test-status-key";
+  s.metrics.host = "127.0.0.1";
+  s.metrics.port = 0;
+  return s;
+}
+
+void BotE2E::start_bot() {
+  bot_options o;
+  o.now_playing_refresh = 1000ms;
+  bot_ = std::make_unique<vb::bot::bot>(io_->executor(), clock::system(), bot_settings(), o);
+  auto r = bot_->start();
+  ASSERT_TRUE(r) << r.error();
+  ASSERT_TRUE(bot_->wait_ready(15s));
+}
+
+void BotE2E::stop_bot() {
+  if (!bot_) return;
+  bot_->stop();
+  bot_.reset();
+}
+
+fake::interaction BotE2E::run(std::uint64_t user, const std::string& name, std::vector<fake::command_option> options) {
+  fake::command_invocation c;
+  c.guild_id = demo_.guild;
+  c.channel_id = demo_.general;
+  c.user_id = user;
+  c.name = name;
+  c.options = std::move(options);
+  auto r = fake_->invoke_command(c);
+  EXPECT_TRUE(r) << "/" << name << ": " << (r ? "" : r.error().message());
+  if (!r) return {};
+  EXPECT_FALSE(r->expired) << "/" << name << " was not acknowledged in time";
+  EXPECT_TRUE(r->callback_type.has_value()) << "/" << name;
+  // A deferred reply is complete once the bot edited @original (or sent a follow-up).
+  if (r->callback_type && *r->callback_type == 5) {
+    const auto id = r->id;
+    eventually([&] {
+      auto in = fake_->find_interaction(id);
+      if (!in) return false;
+      if (!in->followups.empty()) return true;  // a private answer to a public deferral
+      auto m = in->message_id ? fake_->find_message(in->message_id) : std::nullopt;
+      return m && m->edits > 0 && !m->deleted;
+    });
+    if (auto in = fake_->find_interaction(id)) return *in;
+  }
+  return *r;
+}
+
+namespace {
+void append_embeds(std::string& out, const boost::json::array& embeds) {
+  for (auto& e : embeds) {
+    if (!e.is_object()) continue;
+    auto& o = e.as_object();
+    for (auto key : {"title", "description"})
+      if (auto* v = o.if_contains(key); v && v->is_string()) out += std::string(v->as_string()) + "\n";
+    if (auto* f = o.if_contains("footer"); f && f->is_object())
+      if (auto* t = f->as_object().if_contains("text"); t && t->is_string()) out += std::string(t->as_string()) + "\n";
+    if (auto* f = o.if_contains("fields"); f && f->is_array())
+      for (auto& x : f->as_array())
+        if (x.is_object())
+          for (auto key : {"name", "value"})
+            if (auto* v = x.as_object().if_contains(key); v && v->is_string()) out += std::string(v->as_string()) + "\n";
+  }
+}
+}  // namespace
+
+std::string BotE2E::reply_text(const fake::interaction& in) {
+  std::string out;
+  auto add_message = [&](std::uint64_t id) {
+    auto m = fake_->find_message(id);
+    if (!m || m->deleted) return;
+    out += m->content + "\n";
+    append_embeds(out, m->embeds);
+  };
+  if (in.message_id) add_message(in.message_id);
+  for (auto f : in.followups) add_message(f);
+  if (out.empty() && in.callback_data.is_object()) {
+    auto& d = in.callback_data.as_object();
+    if (auto* c = d.if_contains("content"); c && c->is_string()) out += std::string(c->as_string()) + "\n";
+    if (auto* e = d.if_contains("embeds"); e && e->is_array()) append_embeds(out, e->as_array());
+  }
+  return out;
+}
+
+bool BotE2E::reply_ephemeral(const fake::interaction& in) {
+  if (!in.followups.empty()) {
+    auto m = fake_->find_message(in.followups.back());
+    return m && m->ephemeral();
+  }
+  if (in.message_id)
+    if (auto m = fake_->find_message(in.message_id)) return m->ephemeral();
+  if (in.callback_data.is_object())
+    if (auto* f = in.callback_data.as_object().if_contains("flags"); f && f->is_int64())
+      return (f->as_int64() & 64) != 0;
+  return false;
+}
+
+std::optional<fake::voice_connection_info> BotE2E::wait_audio(std::uint64_t packets, std::chrono::milliseconds timeout,
+                                                              std::uint64_t not_id) {
+  return fake_->wait_for_voice_connection(demo_.guild, timeout, [&](const fake::voice_connection_info& v) {
+    return v.id != not_id && v.open && v.stats.packets >= packets;
+  });
+}
+
+}  // namespace vb::bot::test
