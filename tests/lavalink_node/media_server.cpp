@@ -154,7 +154,7 @@ struct media_server::impl : std::enable_shared_from_this<impl> {
       boost::system::error_code ec;
       tcp::socket sock = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return;
-      auto self = shared_from_this();
+      impl* self = this;  // raw: frames left in ctx at shutdown are destroyed with it (no ownership cycle)
       auto conn = [self, s = std::move(sock)]() mutable -> asio::awaitable<void> { co_await self->serve(std::move(s)); };
       asio::co_spawn(ctx, std::move(conn), asio::detached);
     }
@@ -167,14 +167,14 @@ media_server::media_server() : impl_(std::make_shared<impl>()) {
   impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
   impl_->acceptor.bind(ep);
   impl_->acceptor.listen();
-  auto self = impl_;
+  impl* self = impl_.get();  // the destructor joins the thread before impl goes away
   auto loop = [self]() -> asio::awaitable<void> { co_await self->accept_loop(); };
   asio::co_spawn(impl_->ctx, std::move(loop), asio::detached);
   impl_->thread = std::thread([self] { self->ctx.run(); });
 }
 
 media_server::~media_server() {
-  asio::post(impl_->ctx, [self = impl_] {
+  asio::post(impl_->ctx, [self = impl_.get()] {
     boost::system::error_code ec;
     self->acceptor.close(ec);
   });
