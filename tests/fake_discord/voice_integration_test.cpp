@@ -157,6 +157,11 @@ TEST_F(VoiceTest, RecorderTurnsAToneFromVoiceConnectionIntoTheExpectedWav) {
 
   constexpr int frames = 100;  // 2 s
   const auto packets = encode_tone(440.0, frames);
+  // Speaking travels on the WebSocket and audio on UDP, so their order on arrival is not
+  // guaranteed; announce first and wait until the fake has seen it, as a careful bot would.
+  c.conn->set_speaking(true);
+  ASSERT_TRUE(fake->wait_for_voice_connection(demo().guild, 10s,
+                                              [](const voice_connection_info& v) { return v.stats.speaking != 0; }));
   // Real-time pacing is the workload here (a bot sends one frame per 20 ms), not a wait.
   auto t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < frames; ++i) {

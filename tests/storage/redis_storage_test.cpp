@@ -4,11 +4,13 @@
 
 #include "redis_server.hpp"
 #include "store_contract.hpp"
-#include "test_certificate.hpp"
+#include "discord_voice/test_certificate.hpp"
 #include "vectobeat/common/json.hpp"
 
 namespace vb::storage::test {
 namespace {
+
+using vb::voice::test::test_certificate;
 
 redis_options options_for(const redis_server& s) {
   redis_options o;

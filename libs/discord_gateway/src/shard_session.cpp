@@ -11,6 +11,7 @@
 
 #include "vectobeat/common/clock.hpp"
 #include "vectobeat/common/log.hpp"
+#include "vectobeat/common/timer_slot.hpp"
 
 namespace vb::discord {
 
@@ -31,26 +32,6 @@ std::string_view to_string(shard_state s) noexcept {
 namespace {
 
 enum class next_step { resume, identify, fatal };
-
-// While a coroutine waits on a timer it owns, `slot` points at it so others can cancel
-// that wait (and only that one).
-class timer_slot {
- public:
-  timer_slot(timer*& slot, timer* t) : slot_(slot), t_(t) { slot_ = t_; }
-  ~timer_slot() {
-    if (slot_ == t_) slot_ = nullptr;
-  }
-  timer_slot(const timer_slot&) = delete;
-  timer_slot& operator=(const timer_slot&) = delete;
-
- private:
-  timer*& slot_;
-  timer* t_;
-};
-
-void cancel(timer* t) {
-  if (t) t->cancel();
-}
 
 std::string gateway_query(const std::string& base, gateway_compression c) {
   std::string url = base;

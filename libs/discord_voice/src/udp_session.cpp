@@ -6,7 +6,7 @@
 #include "vectobeat/common/clock.hpp"
 #include "vectobeat/voice/ip_discovery.hpp"
 #include "vectobeat/voice/rtp.hpp"
-#include "timer_slot.hpp"
+#include "vectobeat/common/timer_slot.hpp"
 
 namespace vb::voice::detail {
 

@@ -10,7 +10,7 @@
 #include <random>
 
 #include "media_sender.hpp"
-#include "timer_slot.hpp"
+#include "vectobeat/common/timer_slot.hpp"
 #include "udp_session.hpp"
 #include "vectobeat/common/clock.hpp"
 #include "vectobeat/common/log.hpp"
@@ -37,8 +37,8 @@ namespace {
 
 enum class next_step { resume, identify, give_up };
 
-using detail::cancel;
-using detail::timer_slot;
+using vb::cancel;
+using vb::timer_slot;
 
 template <class... F>
 struct overloaded : F... {

@@ -6,15 +6,15 @@
 #include <algorithm>
 
 #include "node_impl.hpp"
-#include "timer_slot.hpp"
+#include "vectobeat/common/timer_slot.hpp"
 #include "vectobeat/common/settings.hpp"
 #include "vectobeat/common/version.hpp"
 #include "vectobeat/lavalink_client/penalty.hpp"
 
 namespace vb::llc {
 
-using detail::cancel;
-using detail::timer_slot;
+using vb::cancel;
+using vb::timer_slot;
 
 std::string_view to_string(node_status s) noexcept {
   switch (s) {

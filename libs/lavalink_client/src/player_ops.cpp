@@ -5,7 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "node_pool_impl.hpp"
-#include "timer_slot.hpp"
+#include "vectobeat/common/timer_slot.hpp"
 
 namespace vb::llc {
 
@@ -147,7 +147,7 @@ void node_pool::impl::start_grace(ptr self) {
 // Players that found no node within no_node_grace are given up: the bot leaves voice.
 task<void> node_pool::impl::run_grace(ptr) {
   auto t = clk.make_timer(ex);
-  detail::timer_slot slot(grace_timer, t.get());
+  timer_slot slot(grace_timer, t.get());
   for (;;) {
     std::optional<steady_time> next;
     for (auto& [g, e] : players)

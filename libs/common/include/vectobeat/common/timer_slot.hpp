@@ -1,10 +1,10 @@
 #pragma once
-// Internal: lets other handlers cancel a wait. While a coroutine waits on a timer it
-// owns, `slot` points at that timer; a cancel meant for an old wait can therefore never
+// Lets other handlers cancel a coroutine's current wait. While a coroutine waits on a timer
+// it owns, `slot` points at that timer; a cancel meant for an old wait can therefore never
 // hit a newer one (each wait has its own timer).
 #include "vectobeat/common/clock.hpp"
 
-namespace vb::voice::detail {
+namespace vb {
 
 class timer_slot {
  public:
@@ -20,8 +20,9 @@ class timer_slot {
   timer* t_;
 };
 
+// Cancels the wait `t` points at, if any.
 inline void cancel(timer* t) {
   if (t) t->cancel();
 }
 
-}  // namespace vb::voice::detail
+}  // namespace vb
