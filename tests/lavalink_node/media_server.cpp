@@ -81,6 +81,12 @@ struct media_server::impl : std::enable_shared_from_this<impl> {
       }
       if (auto range = header_value(head, "Range"); !range.empty()) range_log[path].push_back(range);
     }
+    if (r.no_response) {
+      asio::steady_timer hold(sock.get_executor());
+      hold.expires_after(std::chrono::hours(1));
+      co_await hold.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      co_return;
+    }
     std::size_t offset = 0;
     int status = r.status;
     const std::string range = header_value(head, "Range");

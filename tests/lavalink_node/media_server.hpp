@@ -26,6 +26,7 @@ struct media_route {
   bool endless = false;              // repeat the body forever (a live stream)
   std::size_t bytes_per_second = 0;  // pacing; 0: as fast as the socket takes it
   std::size_t stall_after_bytes = static_cast<std::size_t>(-1);  // then send nothing more (keeps the connection)
+  bool no_response = false;  // read the request, then answer nothing at all (keeps the connection)
 };
 
 class media_server {

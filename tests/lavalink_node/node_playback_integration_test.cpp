@@ -116,6 +116,70 @@ TEST_F(NodePlayback, ReplaceNoReplaceAndStopEndWithTheRightReasons) {
   EXPECT_EQ(reason(msg(e3)), "stopped");
 }
 
+// A track whose HTTP source hangs while it opens (a header and then no body while the decoder
+// probes, or no answer at all) is replaced: the replacement plays at once even with a single
+// loader thread, and the node then stops promptly with such opens still in flight (and, under
+// LeakSanitizer, leaves nothing behind).
+TEST_F(NodePlayback, ReplacingATrackThatHangsWhileOpeningPlaysTheNextAndStopsPromptly) {
+  auto c = base_config();
+  c.loader_threads = 1;          // a probe stuck on the only loader thread would hold every other open
+  c.http.probe_timeout = 30s;    // beyond every bound below: only cancellation ends the probe
+  c.http.read_timeout = 30s;
+  start_all(c);
+  join(guild_a);
+  join(guild_b);
+  const auto wav = wav_tone(500, 30);
+  const auto stuck_body = tone_track("/stuck-body.wav", 30, 500);
+  const auto stuck_head = tone_track("/stuck-head.wav", 30, 500);
+  const auto good = tone_track("/good.wav", 2);  // 1 kHz
+  media_route body;
+  body.content_type = "audio/wav";
+  body.body.assign(wav.begin(), wav.end());
+  body.stall_after_bytes = 0;  // the header, then nothing: the probe waits on the loader
+  media_.add("/stuck-body.wav", body);
+  media_route head;
+  head.no_response = true;  // not even a header: the open waits on the network
+  media_.add("/stuck-head.wav", head);
+
+  auto from = client_->messages().size();
+  play(guild_a, stuck_body);
+  ASSERT_TRUE(eventually([&] { return media_.requests("/stuck-body.wav") >= 2; }));  // loaded, then opened
+  play(guild_a, stuck_head);  // replaces the probing track
+  ASSERT_TRUE(eventually([&] { return media_.requests("/stuck-head.wav") >= 2; }));
+  const auto frames_before = voice_->frame_count(guild_a);
+  const auto before_good = client_->messages().size();
+  play(guild_a, good);  // replaces the track waiting for its header
+  auto e1 = next_event(from, "TrackEndEvent");
+  EXPECT_EQ(reason(msg(e1)), "replaced");
+  EXPECT_EQ(str(track_of(msg(e1)), "encoded"), stuck_body);
+  auto e2 = next_event(e1 + 1, "TrackEndEvent");
+  EXPECT_EQ(reason(msg(e2)), "replaced");
+  EXPECT_EQ(str(track_of(msg(e2)), "encoded"), stuck_head);
+  auto s = next_event(before_good, "TrackStartEvent");
+  EXPECT_EQ(str(track_of(msg(s)), "encoded"), good);
+  // The replacement plays to its end, well before the stuck opens could time out.
+  auto e3 = next_event(s, "TrackEndEvent", 10s);
+  EXPECT_EQ(reason(msg(e3)), "finished");
+  ASSERT_TRUE(eventually([&] { return voice_->frame_count(guild_a) >= frames_before + 100; }));
+  std::vector<std::vector<std::uint8_t>> opus;
+  auto frames = voice_->frames(guild_a);
+  for (std::size_t i = frames_before; i < frames.size(); ++i) opus.push_back(frames[i].opus);
+  auto a = analyse_opus(opus);
+  EXPECT_NEAR(a.frequency_hz, 1000.0, 10.0);
+  EXPECT_NEAR(a.duration_ms, 2000.0, 60.0);
+  EXPECT_FALSE(client_->messages().wait(from, event_is("TrackExceptionEvent"), 0ms));
+
+  // Stop with both kinds of hanging open in flight.
+  play(guild_a, stuck_body);
+  play(guild_b, stuck_head);
+  ASSERT_TRUE(eventually([&] {
+    return media_.requests("/stuck-body.wav") >= 3 && media_.requests("/stuck-head.wav") >= 3;
+  }));
+  const auto t0 = std::chrono::steady_clock::now();
+  node_->stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
+}
+
 TEST_F(NodePlayback, PauseSeekVolumeFiltersAndEndTime) {
   start_all();
   join(guild_a);

@@ -57,7 +57,7 @@ class SourceManagerTest : public vb::test::io_fixture {
   expected<std::unique_ptr<track_media>, lavalink::exception_info> open(const lavalink::track& t, std::int64_t start = 0) {
     auto d = lavalink::decode_track(t.encoded, sources().registry());
     if (!d) throw std::runtime_error("undecodable track");
-    return run(sources().open(*d, start));
+    return run(sources().open(*d, start, std::shared_ptr<open_cancel>{}));
   }
 
   // Decodes up to `frames` 20 ms frames; returns how many came out.

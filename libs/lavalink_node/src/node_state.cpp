@@ -11,7 +11,7 @@ node_state::node_state(asio::any_io_executor io_ex, vb::clock& clk, node_config 
   loader = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(std::max(config.loader_threads, 1)));
   if (sched.workers <= 0) sched.workers = config.effective_workers();
   scheduler = std::make_unique<frame_scheduler>(std::move(sched), loader->get_executor());
-  sources = std::make_unique<source_manager>(io, loader->get_executor(), config);
+  sources = std::make_shared<source_manager>(io, loader->get_executor(), config);
 }
 
 node_state::~node_state() { stop(); }
@@ -73,8 +73,11 @@ void node_state::stop() {
   }
   for (auto& s : all) s->shutdown();
   all.clear();
-  // Loader jobs post to the workers: let them finish (or be dropped) before the workers go.
-  loader->stop();
+  // Probes blocked on a feed return at once; queued jobs see the cancellation and skip.
+  sources->shutdown();
+  // Wait for the loader's jobs instead of dropping them (thread_pool::stop()): a dropped job
+  // would keep the coroutine waiting for it, and what that coroutine holds, for ever. Loader
+  // jobs post to the workers, so the workers stop after.
   loader->join();
   scheduler->stop();
 }

@@ -1,7 +1,9 @@
 #pragma once
 // Internal: what the node's sessions, players and HTTP handlers share. Owned through a
-// shared_ptr by the node_server and by every coroutine and session that may outlive a call,
-// so nothing here is used after it is freed; node_server::stop() shuts the parts down in order.
+// shared_ptr by the node_server, the sessions and players, and the REST handlers while they
+// run. Work that may sit in a queue this state owns (the loader's, the workers') holds it only
+// weakly, never through a shared_ptr: otherwise a stopped queue would keep it alive forever.
+// node_server::stop() shuts the parts down in order.
 #include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
@@ -30,7 +32,8 @@ struct node_state {
   node_config config;
   std::unique_ptr<asio::thread_pool> loader;  // blocking work: probing, opening, seeking, the resolver
   std::unique_ptr<frame_scheduler> scheduler;
-  std::unique_ptr<source_manager> sources;
+  // Shared so that a track being opened keeps the sources, not the node, alive.
+  std::shared_ptr<source_manager> sources;
   stats_collector stats;
   log::logger log{"node"};
   std::atomic<bool> stopping{false};
@@ -43,7 +46,9 @@ struct node_state {
   std::string new_session_id();
   // Node-wide Stats without frameStats (each session's lock is taken alone, never nested).
   lavalink::stats node_stats();
-  // Stops sessions (players destroyed), then the workers and the loader. Idempotent.
+  // Stops sessions (players destroyed, their opens cancelled), cancels every load and open
+  // still in progress, waits for the loader's in-flight jobs (quick once cancelled), then
+  // stops the workers. Idempotent; never call it on a loader thread.
   void stop();
 };
 

@@ -56,6 +56,7 @@ player::player(std::shared_ptr<node_state> st, std::weak_ptr<session> owner, std
 
 player::~player() {
   if (update_timer_) update_timer_->cancel();
+  if (opening_) opening_->cancel();
 }
 
 void player::start() {
@@ -221,12 +222,19 @@ void player::play(session& s, lavalink::track t, lavalink::decoded_track d, std:
   send_update(s);
   start_updates(s);
 
-  // Opening may take a while (network, probing, the resolver): it runs off the session.
-  auto st = st_;
+  // Opening may take a while (network, probing, the resolver): it runs off the session. It may
+  // wait in the loader's queue, so it holds the node only weakly (node_state.hpp); replacing or
+  // stopping the track, or stopping the node, cancels it.
+  if (opening_) opening_->cancel();
+  opening_ = std::make_shared<open_cancel>();
+  std::weak_ptr<node_state> weak = st_;
+  auto sources = st_->sources;
   auto pb = playback_;
   const int worker = worker_;
-  auto open = [st, pb, worker, gen, d = std::move(d), start_ms]() mutable -> task<void> {
-    auto r = co_await st->sources->open(std::move(d), start_ms);
+  auto open = [weak, sources, cancel = opening_, pb, worker, gen, d = std::move(d), start_ms]() mutable -> task<void> {
+    auto r = co_await sources->open(std::move(d), start_ms, cancel);
+    auto st = weak.lock();
+    if (!st || st->stopping.load() || cancel->cancelled()) co_return;  // superseded: the media closes here
     auto ex = st->scheduler->executor(worker);
     if (!r) {
       asio::post(ex, [pb, gen, e = std::move(r).error()]() mutable { pb->fail(gen, std::move(e)); });
@@ -234,18 +242,20 @@ void player::play(session& s, lavalink::track t, lavalink::decoded_track d, std:
     }
     st->scheduler->load(worker, pb, gen, std::move(*r));
   };
-  asio::co_spawn(st_->io, std::move(open), [st](std::exception_ptr e) {
+  asio::co_spawn(st_->io, std::move(open), [](std::exception_ptr e) {
     if (!e) return;
     try {
       std::rethrow_exception(e);
     } catch (const std::exception& x) {
-      st->log.error("opening a track failed: {}", x.what());
+      static const log::logger l("node.player");
+      l.error("opening a track failed: {}", x.what());
     }
   });
 }
 
 void player::stop(session& s) {
   if (!track_) return;
+  if (opening_) opening_->cancel();
   ++generation_;
   end_current(s, lavalink::track_end_reason::stopped);
   on_worker([pb = playback_] { pb->stop(); });
@@ -254,6 +264,7 @@ void player::stop(session& s) {
 void player::destroy(session* s) {
   if (destroyed_) return;
   destroyed_ = true;
+  if (opening_) opening_->cancel();
   if (s) stop(*s);
   ++generation_;
   track_.reset();

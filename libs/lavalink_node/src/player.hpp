@@ -85,6 +85,7 @@ class player : public std::enable_shared_from_this<player> {
   lavalink::filters filters_;
   std::optional<std::int64_t> end_ms_;
   std::shared_ptr<vb::timer> update_timer_;
+  std::shared_ptr<open_cancel> opening_;  // the current track's open; cancelled when it is replaced or stopped
   bool destroyed_ = false;
 };
 

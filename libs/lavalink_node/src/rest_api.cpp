@@ -74,10 +74,11 @@ expected<lavalink::track, std::string> decode_encoded(const node_state& st, std:
   return lavalink::make_track(*d, std::string(encoded));
 }
 
-task<net::http_response> load_tracks(std::shared_ptr<node_state> st, net::http_request& req) {
+// Holds the sources, not the node: a load may wait in the loader's queue (node_state.hpp).
+task<net::http_response> load_tracks(std::shared_ptr<source_manager> sources, net::http_request& req) {
   auto id = req.query_param("identifier");
   if (!id) co_return fail(req, 400, "Required parameter 'identifier' is not present");
-  auto result = co_await st->sources->load(std::move(*id));
+  auto result = co_await sources->load(std::move(*id));
   co_return json_ok(lavalink::to_json(result));
 }
 
@@ -243,7 +244,9 @@ task<net::http_response> handle_rest(std::shared_ptr<node_state> st, net::http_r
       if (r == "info") co_return json_ok(lavalink::to_json(node_info(*st)));
       if (r == "stats") co_return json_ok(lavalink::to_json(st->node_stats()));
       if (r == "decodetrack") co_return decode_one(*st, req);
-      co_return co_await load_tracks(st, req);
+      auto sources = st->sources;
+      st.reset();
+      co_return co_await load_tracks(std::move(sources), req);
     }
     if (r == "decodetracks") {
       if (m != "POST") co_return fail(req, 405, "Method Not Allowed");

@@ -53,6 +53,8 @@ task<lavalink::load_result> source_manager::load(std::string identifier) {
   while (!identifier.empty() && (identifier.front() == ' ' || identifier.front() == '\t')) identifier.erase(0, 1);
   while (!identifier.empty() && (identifier.back() == ' ' || identifier.back() == '\t')) identifier.pop_back();
   if (identifier.empty()) co_return lavalink::load_result{};
+  if (ctx->shut_down())
+    co_return detail::error_result(source_error{node_error::cancelled, "The node is shutting down"});
   try {
     if (auto rs = detail::resolver_source_of(identifier)) {
       if (cfg.source_enabled(*rs)) co_return co_await detail::load_resolver(ctx, std::string(*rs), identifier);
@@ -63,7 +65,11 @@ task<lavalink::load_result> source_manager::load(std::string identifier) {
       if (!detail::is_http_url(identifier)) co_return lavalink::load_result{};
     }
     if (detail::is_http_url(identifier)) {
-      if (cfg.source_enabled(source_http)) co_return co_await detail::load_http(ctx, identifier);
+      if (cfg.source_enabled(source_http)) {
+        auto cancel = std::make_shared<open_cancel>();  // shutdown() ends the probe early
+        ctx->track(cancel);
+        co_return co_await detail::load_http(ctx, identifier, cancel);
+      }
       co_return lavalink::load_result{};
     }
     if (detail::is_local_identifier(identifier) && cfg.source_enabled(source_local))
@@ -76,31 +82,39 @@ task<lavalink::load_result> source_manager::load(std::string identifier) {
   co_return lavalink::load_result{};
 }
 
-task<expected<std::unique_ptr<track_media>, lavalink::exception_info>> source_manager::open(lavalink::decoded_track track,
-                                                                                           std::int64_t start_ms) {
+task<expected<std::unique_ptr<track_media>, lavalink::exception_info>> source_manager::open(
+    lavalink::decoded_track track, std::int64_t start_ms, std::shared_ptr<open_cancel> cancel) {
   auto self = impl_;
   auto& ctx = self->ctx;
+  if (!cancel) cancel = std::make_shared<open_cancel>();
+  ctx->track(cancel);
   const auto& name = track.info.source_name;
   expected<std::unique_ptr<track_media>, source_error> r =
       unexpected(source_error{node_error::source_disabled, "The track's source (" + name + ") is not enabled"});
   try {
     if (!ctx->config.source_enabled(name)) {
       // fall through with source_disabled
+    } else if (cancel->cancelled()) {
+      r = unexpected(detail::cancelled_error());  // replaced already, or the node is stopping
     } else if (name == source_http) {
-      r = co_await detail::open_http(ctx, track.info.uri.value_or(track.info.identifier), net::header_map{}, start_ms);
+      r = co_await detail::open_http(ctx, track.info.uri.value_or(track.info.identifier), net::header_map{}, start_ms,
+                                     cancel);
     } else if (name == source_local) {
-      r = co_await detail::open_local(ctx, track.info.identifier, start_ms);
+      r = co_await detail::open_local(ctx, track.info.identifier, start_ms, cancel);
     } else if (name == source_youtube || name == source_soundcloud) {
-      r = co_await detail::open_resolver(ctx, std::move(track), start_ms);
+      r = co_await detail::open_resolver(ctx, std::move(track), start_ms, cancel);
     } else if (name == source_spotify) {
-      r = co_await detail::open_spotify(ctx, std::move(track), start_ms);
+      r = co_await detail::open_spotify(ctx, std::move(track), start_ms, cancel);
     }
   } catch (const std::exception& e) {
     ctx->log.error("opening a track failed unexpectedly: {}", e.what());
     r = unexpected(source_error{node_error::decode_failed, "Something went wrong while opening the track"});
   }
+  if (r && cancel->cancelled()) r = unexpected(detail::cancelled_error());  // the media closes here
   if (!r) co_return unexpected(detail::to_exception(r.error()));
   co_return std::move(*r);
 }
+
+void source_manager::shutdown() { impl_->ctx->shutdown(); }
 
 }  // namespace vb::node

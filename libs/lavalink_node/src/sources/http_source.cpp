@@ -123,8 +123,11 @@ bool is_http_url(std::string_view identifier) {
   return l.starts_with("http://") || l.starts_with("https://");
 }
 
-task<lavalink::load_result> load_http(std::shared_ptr<source_context> ctx, std::string url) {
+task<lavalink::load_result> load_http(std::shared_ptr<source_context> ctx, std::string url,
+                                      std::shared_ptr<open_cancel> cancel) {
   auto target = co_await resolve_target(ctx, url, net::header_map{}, false, 0);
+  if (target && target->body.feed) cancel->attach(target->body.feed);
+  if (target && cancel->cancelled()) target = unexpected(cancelled_error());
   if (!target) co_return error_result(target.error());
   switch (target->what) {
     case http_target::kind::playlist: {
@@ -174,7 +177,8 @@ task<lavalink::load_result> load_http(std::shared_ptr<source_context> ctx, std::
   auto feed = target->body.feed;
   auto source = std::move(target->body.source);
   const auto limits = ctx->config.http;
-  auto probe = [source = std::move(source), feed, limits, hint]() mutable {
+  auto probe = [source = std::move(source), feed, limits, hint, cancel]() mutable -> expected<audio::decoder, source_error> {
+    if (cancel->cancelled()) return unexpected(cancelled_error());
     return open_decoder(std::move(source), feed.get(), limits, hint);
   };
   auto dec = co_await run_blocking(ctx->loader, std::move(probe));
@@ -194,9 +198,13 @@ task<lavalink::load_result> load_http(std::shared_ptr<source_context> ctx, std::
 }
 
 task<expected<std::unique_ptr<track_media>, source_error>> open_http(std::shared_ptr<source_context> ctx, std::string url,
-                                                                      net::header_map headers, std::int64_t start_ms) {
+                                                                      net::header_map headers, std::int64_t start_ms,
+                                                                      std::shared_ptr<open_cancel> cancel) {
+  if (cancel->cancelled()) co_return unexpected(cancelled_error());
   auto target = co_await resolve_target(ctx, url, headers, true, 0);
   if (!target) co_return unexpected(target.error());
+  if (target->body.feed) cancel->attach(target->body.feed);  // closes it at once when cancelled meanwhile
+  if (cancel->cancelled()) co_return unexpected(cancelled_error());
   std::unique_ptr<audio::byte_source> source;
   std::shared_ptr<media_feed> feed;
   std::string hint;
@@ -204,20 +212,23 @@ task<expected<std::unique_ptr<track_media>, source_error>> open_http(std::shared
     auto hls = open_hls(ctx->http, target->url);
     source = std::move(hls.source);
     feed = std::move(hls.feed);
+    cancel->attach(feed);
   } else {
     hint = format_hint(target->body.headers.get("Content-Type").value_or(""));
     source = std::move(target->body.source);
     feed = target->body.feed;
   }
   const auto limits = ctx->config.http;
-  auto job = [source = std::move(source), feed, limits, hint, start_ms]() mutable
+  auto job = [source = std::move(source), feed, limits, hint, start_ms, cancel]() mutable
       -> expected<std::unique_ptr<track_media>, source_error> {
+    if (cancel->cancelled()) return unexpected(cancelled_error());  // queued behind other work meanwhile
     auto dec = open_decoder(std::move(source), feed.get(), limits, hint);
     if (!dec) return unexpected(dec.error());
     if (start_ms > 0) (void)dec->seek(std::chrono::milliseconds(start_ms));  // a stream cannot seek: it starts live
     return std::make_unique<track_media>(std::move(*dec), feed);
   };
   auto media = co_await run_blocking(ctx->loader, std::move(job));
+  if (media && cancel->cancelled()) media = unexpected(cancelled_error());  // the track_media closes its feed
   if (!media) feed->close();
   co_return media;
 }

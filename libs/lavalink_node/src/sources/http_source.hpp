@@ -11,11 +11,15 @@ namespace vb::node::detail {
 bool is_http_url(std::string_view identifier);
 
 // GET /v4/loadtracks for an http(s) URL.
-task<lavalink::load_result> load_http(std::shared_ptr<source_context> ctx, std::string url);
+// `cancel` ends the probe early (the result is then a load error).
+task<lavalink::load_result> load_http(std::shared_ptr<source_context> ctx, std::string url,
+                                      std::shared_ptr<open_cancel> cancel);
 
 // Opens `url` for playback (following playlists) with optional request headers (from a
-// resolver), positioned at `start_ms`.
+// resolver), positioned at `start_ms`. `cancel` (not null) abandons it: its feeds are closed
+// and the result is node_error::cancelled.
 task<expected<std::unique_ptr<track_media>, source_error>> open_http(std::shared_ptr<source_context> ctx, std::string url,
-                                                                      net::header_map headers, std::int64_t start_ms);
+                                                                      net::header_map headers, std::int64_t start_ms,
+                                                                      std::shared_ptr<open_cancel> cancel);
 
 }  // namespace vb::node::detail

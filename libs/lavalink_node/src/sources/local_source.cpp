@@ -70,10 +70,12 @@ task<lavalink::load_result> load_local(std::shared_ptr<source_context> ctx, std:
 }
 
 task<expected<std::unique_ptr<track_media>, source_error>> open_local(std::shared_ptr<source_context> ctx,
-                                                                       std::string identifier, std::int64_t start_ms) {
+                                                                       std::string identifier, std::int64_t start_ms,
+                                                                       std::shared_ptr<open_cancel> cancel) {
   auto path = local_path(identifier, ctx->config.local_roots);
   if (!path) co_return unexpected(path.error());
-  auto job = [p = *path, start_ms]() -> expected<std::unique_ptr<track_media>, source_error> {
+  auto job = [p = *path, start_ms, cancel]() -> expected<std::unique_ptr<track_media>, source_error> {
+    if (cancel->cancelled()) return unexpected(cancelled_error());
     auto dec = open_file(p);
     if (!dec) return unexpected(dec.error());
     if (start_ms > 0) (void)dec->seek(std::chrono::milliseconds(start_ms));

@@ -18,6 +18,7 @@ expected<std::filesystem::path, source_error> local_path(std::string_view identi
 
 task<lavalink::load_result> load_local(std::shared_ptr<source_context> ctx, std::string identifier);
 task<expected<std::unique_ptr<track_media>, source_error>> open_local(std::shared_ptr<source_context> ctx,
-                                                                       std::string identifier, std::int64_t start_ms);
+                                                                       std::string identifier, std::int64_t start_ms,
+                                                                       std::shared_ptr<open_cancel> cancel);
 
 }  // namespace vb::node::detail

@@ -192,7 +192,9 @@ task<lavalink::load_result> load_resolver(std::shared_ptr<source_context> ctx, s
 
 task<expected<std::unique_ptr<track_media>, source_error>> open_resolver(std::shared_ptr<source_context> ctx,
                                                                           lavalink::decoded_track track,
-                                                                          std::int64_t start_ms) {
+                                                                          std::int64_t start_ms,
+                                                                          std::shared_ptr<open_cancel> cancel) {
+  if (cancel->cancelled()) co_return unexpected(cancelled_error());
   std::string target = track.info.uri.value_or("");
   if (target.empty() && track.info.source_name == source_youtube)
     target = "https://www.youtube.com/watch?v=" + track.info.identifier;
@@ -221,7 +223,7 @@ task<expected<std::unique_ptr<track_media>, source_error>> open_resolver(std::sh
     for (auto& [k, v] : *h)
       if (v.is_string() && k.size() < 128 && v.as_string().size() < 4096) headers.set(k, std::string(v.as_string()));
   }
-  co_return co_await open_http(ctx, std::move(url), std::move(headers), start_ms);
+  co_return co_await open_http(ctx, std::move(url), std::move(headers), start_ms, std::move(cancel));
 }
 
 task<expected<lavalink::decoded_track, source_error>> first_search_result(std::shared_ptr<source_context> ctx,

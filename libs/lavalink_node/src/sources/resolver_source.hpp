@@ -21,7 +21,8 @@ task<lavalink::load_result> load_resolver(std::shared_ptr<source_context> ctx, s
                                           std::string identifier);
 task<expected<std::unique_ptr<track_media>, source_error>> open_resolver(std::shared_ptr<source_context> ctx,
                                                                           lavalink::decoded_track track,
-                                                                          std::int64_t start_ms);
+                                                                          std::int64_t start_ms,
+                                                                          std::shared_ptr<open_cancel> cancel);
 // The first track a search (e.g. "ytsearch:artist title") finds; used by the Spotify mirror.
 task<expected<lavalink::decoded_track, source_error>> first_search_result(std::shared_ptr<source_context> ctx,
                                                                           std::string source_name, std::string query);

@@ -4,10 +4,12 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "vectobeat/audio/decoder.hpp"
 #include "vectobeat/common/clock.hpp"
@@ -16,17 +18,31 @@
 #include "vectobeat/lavalink/track_codec.hpp"
 #include "vectobeat/node/http_media.hpp"
 #include "vectobeat/node/node_config.hpp"
+#include "vectobeat/node/track_media.hpp"
 
 namespace vb::node::detail {
 
 struct source_context {
+  // Registers `c` so shutdown() cancels it; cancels it at once after shutdown(). Any thread.
+  void track(const std::shared_ptr<open_cancel>& c);
+  // Cancels every registered open_cancel and every later one. Idempotent, any thread.
+  void shutdown();
+  bool shut_down() const;
+
   node_config config;
   asio::any_io_executor io;
   asio::any_io_executor loader;
   std::shared_ptr<http_media> http;
   lavalink::source_registry registry;
   log::logger log{"node.source"};
+
+ private:
+  mutable std::mutex cancels_mu_;
+  std::vector<std::weak_ptr<open_cancel>> cancels_;
+  bool shut_down_ = false;
 };
+
+inline source_error cancelled_error() { return source_error{node_error::cancelled, "Cancelled"}; }
 
 lavalink::exception_info make_exception(std::string message, lavalink::exception_severity severity, std::string cause);
 lavalink::exception_info to_exception(const source_error& e);

@@ -269,7 +269,8 @@ task<lavalink::load_result> load_spotify(std::shared_ptr<source_context> ctx, st
 
 task<expected<std::unique_ptr<track_media>, source_error>> open_spotify(std::shared_ptr<source_context> ctx,
                                                                          lavalink::decoded_track track,
-                                                                         std::int64_t start_ms) {
+                                                                         std::int64_t start_ms,
+                                                                         std::shared_ptr<open_cancel> cancel) {
   const auto& mirror = ctx->config.spotify.mirror_source;
   std::string key = mirror == "scsearch" ? "scsearch1:" : "ytsearch1:";
   std::string_view source = mirror == "scsearch" ? source_soundcloud : source_youtube;
@@ -284,7 +285,7 @@ task<expected<std::unique_ptr<track_media>, source_error>> open_spotify(std::sha
   }
   if (!found) co_return unexpected(found.error());
   ctx->log.debug("spotify {} plays as {} {}", track.info.identifier, found->info.source_name, found->info.identifier);
-  co_return co_await open_resolver(ctx, std::move(*found), start_ms);
+  co_return co_await open_resolver(ctx, std::move(*found), start_ms, std::move(cancel));
 }
 
 }  // namespace vb::node::detail

@@ -18,7 +18,8 @@ task<lavalink::load_result> load_spotify(std::shared_ptr<source_context> ctx, st
                                          std::string identifier);
 task<expected<std::unique_ptr<track_media>, source_error>> open_spotify(std::shared_ptr<source_context> ctx,
                                                                          lavalink::decoded_track track,
-                                                                         std::int64_t start_ms);
+                                                                         std::int64_t start_ms,
+                                                                         std::shared_ptr<open_cancel> cancel);
 
 std::shared_ptr<spotify_client> make_spotify_client(std::shared_ptr<source_context> ctx);
 

@@ -46,9 +46,16 @@ class source_manager {
   task<lavalink::load_result> load(std::string identifier);
 
   // Opens a track for playback, positioned at `start_ms` (0: the beginning). The error is the
-  // exception a TrackExceptionEvent carries.
+  // exception a TrackExceptionEvent carries. `cancel` (may be null) abandons the open: the
+  // result is then an error with the "cancelled" cause, never media. The coroutine holds the
+  // manager's internals, not the manager: it may outlive the manager (it then fails).
   task<expected<std::unique_ptr<track_media>, lavalink::exception_info>> open(lavalink::decoded_track track,
-                                                                             std::int64_t start_ms);
+                                                                             std::int64_t start_ms,
+                                                                             std::shared_ptr<open_cancel> cancel);
+
+  // Cancels every load and open in progress (their feeds closed, so blocking probes return at
+  // once); later ones fail at once with "cancelled". For the node's shutdown. Idempotent.
+  void shutdown();
 
   struct impl;
 

@@ -2,7 +2,9 @@
 // An opened track: the decoder and, for network media, the feed that fills it.
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <utility>
+#include <vector>
 
 #include "vectobeat/audio/decoder.hpp"
 
@@ -16,6 +18,26 @@ class media_feed {
   virtual bool ready(std::size_t gate) const = 0;
   // Stops the network side; pending and later reads end. Idempotent, any thread.
   virtual void close() = 0;
+};
+
+// Cancels one open (or load probe) in progress: a replaced or stopped track, or a stopping
+// node. Steps not yet started are skipped and the feeds opened so far are closed, so a blocking
+// probe on the loader returns at once instead of waiting for its timeout. An HTTP request still
+// waiting for its response header is not interrupted (it is bounded by the http timeouts); its
+// result is closed and dropped.
+// Threading: every member is safe from any thread.
+class open_cancel {
+ public:
+  // Idempotent.
+  void cancel();
+  bool cancelled() const;
+  // Closes `feed` with this open when it is cancelled (at once when it already is).
+  void attach(std::shared_ptr<media_feed> feed);
+
+ private:
+  mutable std::mutex mu_;
+  bool cancelled_ = false;
+  std::vector<std::weak_ptr<media_feed>> feeds_;
 };
 
 // Default bytes that must be buffered before a worker decodes from a feed: about half a second
