@@ -56,10 +56,8 @@ std::vector<float> decode_left(const std::vector<std::vector<std::uint8_t>>& fra
   return left;
 }
 
-tone_analysis analyse_opus(const std::vector<std::vector<std::uint8_t>>& frames) {
+tone_analysis analyse_left(std::span<const float> left) {
   tone_analysis a;
-  a.frames = frames.size();
-  auto left = decode_left(frames);
   // Trim silence: 5 ms blocks under -40 dBFS at either end.
   constexpr std::size_t block = 240;
   const auto rms = audio::test::block_rms(left, block);
@@ -67,13 +65,20 @@ tone_analysis analyse_opus(const std::vector<std::vector<std::uint8_t>>& frames)
   while (first < rms.size() && rms[first] < 0.01f) ++first;
   while (last > first && rms[last - 1] < 0.01f) --last;
   if (first >= last) return a;
-  std::span<const float> body(left.data() + first * block, (last - first) * block);
+  auto body = left.subspan(first * block, std::min((last - first) * block, left.size() - first * block));
   a.duration_ms = static_cast<double>(body.size()) / 48.0;
   // Measure away from the edges (Opus's onset and tail).
   const std::size_t margin = std::min<std::size_t>(body.size() / 10, 4800);
   auto core = body.subspan(margin, body.size() - 2 * margin);
   a.frequency_hz = audio::test::zero_crossing_frequency(core);
   a.rms = audio::test::rms(core);
+  return a;
+}
+
+tone_analysis analyse_opus(const std::vector<std::vector<std::uint8_t>>& frames) {
+  auto left = decode_left(frames);
+  auto a = analyse_left(left);
+  a.frames = frames.size();
   return a;
 }
 

@@ -93,6 +93,8 @@ struct tone_analysis {
 // Decodes 20 ms Opus frames (stereo), drops leading and trailing near-silence, and measures the
 // left channel. Undecodable frames count as 20 ms of silence.
 tone_analysis analyse_opus(const std::vector<std::vector<std::uint8_t>>& frames);
+// The same analysis of a 48 kHz mono (left channel) signal; `frames` stays 0.
+tone_analysis analyse_left(std::span<const float> left);
 // Mono left channel of decoded Opus frames.
 std::vector<float> decode_left(const std::vector<std::vector<std::uint8_t>>& frames);
 

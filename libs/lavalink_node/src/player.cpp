@@ -229,12 +229,15 @@ void player::play(session& s, lavalink::track t, lavalink::decoded_track d, std:
   opening_ = std::make_shared<open_cancel>();
   std::weak_ptr<node_state> weak = st_;
   auto sources = st_->sources;
-  auto pb = playback_;
+  // Weak too: a frame left in a stopped I/O context must not keep the playback (and through
+  // its sink the voice connection) alive past that context.
+  std::weak_ptr<playback> weak_pb = playback_;
   const int worker = worker_;
-  auto open = [weak, sources, cancel = opening_, pb, worker, gen, d = std::move(d), start_ms]() mutable -> task<void> {
+  auto open = [weak, sources, cancel = opening_, weak_pb, worker, gen, d = std::move(d), start_ms]() mutable -> task<void> {
     auto r = co_await sources->open(std::move(d), start_ms, cancel);
     auto st = weak.lock();
-    if (!st || st->stopping.load() || cancel->cancelled()) co_return;  // superseded: the media closes here
+    auto pb = weak_pb.lock();
+    if (!st || !pb || st->stopping.load() || cancel->cancelled()) co_return;  // superseded: the media closes here
     auto ex = st->scheduler->executor(worker);
     if (!r) {
       asio::post(ex, [pb, gen, e = std::move(r).error()]() mutable { pb->fail(gen, std::move(e)); });

@@ -1,26 +1,22 @@
-// lavalink-client 2.11.0 against `vectobeat node` (test-peers.md §3.4, recipe B).
+// lavalink-client 2.11.0 against `vectobeat node`, voice through the fake Discord (test-peers.md §3.4, recipe B).
 import { EventEmitter } from 'node:events';
 import { LavalinkManager } from 'lavalink-client';
-import { env, BOT_ID, log, check, next, sleep, watchdog } from './common.mjs';
+import { env, BOT_ID, connectDiscord, log, check, next, sleep, watchdog } from './common.mjs';
 
 watchdog(150000);
 
 let manager;
-async function sendToShard(guildId, payload) {
-  if (payload?.op !== 4 || payload.d.channel_id === null) return;
-  const d = payload.d;
-  await sleep(10);
-  await manager.sendRawData({
-    t: 'VOICE_STATE_UPDATE',
-    d: { guild_id: d.guild_id, channel_id: d.channel_id, user_id: BOT_ID, session_id: `voice-session-${d.guild_id}`,
-         self_deaf: d.self_deaf, self_mute: d.self_mute },
-  });
-  await manager.sendRawData({ t: 'VOICE_SERVER_UPDATE', d: { guild_id: d.guild_id, token: 'voice-token', endpoint: env.VOICE_ENDPOINT } });
+// lavalink-client's gateway seam, wired to the fake Discord's gateway (common.mjs connectDiscord).
+const discord = await connectDiscord((packet) => {
+  manager.sendRawData(packet).catch((e) => log('lavalink-client', 'sendRawData', e));
+});
+function sendToShard(guildId, payload) {
+  discord.send(payload);
 }
 
 manager = new LavalinkManager({
   nodes: [{ id: 'local', host: '127.0.0.1', port: Number(env.NODE_PORT), authorization: env.NODE_PASSWORD, retryAmount: 1, retryDelay: 1000 }],
-  sendToShard: (guildId, payload) => void sendToShard(guildId, payload).catch((e) => log('lavalink-client', 'sendToShard', e)),
+  sendToShard,
   client: { id: BOT_ID, username: 'TestBot' },
   autoSkip: true,
   playerOptions: { onDisconnect: { autoReconnect: false, destroyPlayer: false }, onEmptyQueue: { destroyAfterMs: undefined } },
@@ -46,7 +42,7 @@ manager.on('queueEnd', (p, t, payload) => onEnd(p, payload));
 manager.on('trackError', (p, t, payload) => log('lavalink-client', 'trackError', JSON.stringify(payload.exception)));
 
 // 1. The tone, untouched, to its end (the harness checks the recording).
-const tonePlayer = manager.createPlayer({ guildId: env.GUILD_TONE, voiceChannelId: '222', textChannelId: '1', selfDeaf: true });
+const tonePlayer = manager.createPlayer({ guildId: env.GUILD_TONE, voiceChannelId: env.CHANNEL_TONE, textChannelId: '1', selfDeaf: true });
 await tonePlayer.connect();
 const toneResult = await tonePlayer.search({ query: env.TONE_URL, source: 'http' }, { id: 'u1' });
 check(toneResult.loadType === 'track' && toneResult.tracks.length === 1, `tone search: ${toneResult.loadType}`);
@@ -58,7 +54,7 @@ await toneEnded;
 check(ends.join(',') === `${env.GUILD_TONE}:finished`, `tone ends: ${ends.join(',')}`);
 
 // 2. A queue [tone, long]: `finished` advances the queue; seek, pause, volume, filters, skip.
-const player = manager.createPlayer({ guildId: env.GUILD_CONTROL, voiceChannelId: '223', textChannelId: '1', selfDeaf: true });
+const player = manager.createPlayer({ guildId: env.GUILD_CONTROL, voiceChannelId: env.CHANNEL_CONTROL, textChannelId: '1', selfDeaf: true });
 await player.connect();
 const longResult = await player.search({ query: env.LONG_URL, source: 'http' }, { id: 'u2' });
 check(longResult.loadType === 'track', 'long track');

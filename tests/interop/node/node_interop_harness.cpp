@@ -1,10 +1,16 @@
-// Runs one npm Lavalink client against the real `vectobeat node` binary:
+// Runs one npm Lavalink client against the real `vectobeat node` binary, playing into the
+// fake Discord:
 //   1. serves test media (a 3 s 1 kHz tone and a long track) over HTTP on 127.0.0.1,
-//   2. runs a loopback Discord voice server (wss with a test CA, both AEAD modes),
-//   3. starts `vectobeat node --port 0 --password ... --config <tmp>` and reads its port,
-//   4. runs the client's script (Node 22) with the addresses in its environment,
-//   5. checks what the voice server received for the tone guild: the frequency within 1 %,
-//      the duration within 60 ms.
+//   2. runs the fake Discord in-process (gateway, REST, voice over wss with its generated CA,
+//      the recorder): the tone plays in the demo guild's Music channel, the controls in a
+//      second guild created for the run,
+//   3. starts `vectobeat node --port 0 --password ... --config <tmp>` (trusting the fake's
+//      voice CA) and reads its port,
+//   4. runs the client's script (Node 22) with the addresses in its environment; the script
+//      connects to the fake's gateway as the bot (@discordjs/ws), sends op 4 there and hands
+//      the VOICE_STATE_UPDATE / VOICE_SERVER_UPDATE it gets to its Lavalink client,
+//   5. checks the fake's recording of the tone guild: the frequency within 1 %, the duration
+//      within 60 ms; and that the control guild's connection received audio.
 // Exit code 0 when the script and the recording both pass.
 //
 //   node_interop_harness --vectobeat PATH --node-js PATH --script PATH --workdir DIR
@@ -23,14 +29,17 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "discord_voice/test_certificate.hpp"
-#include "lavalink_node/loopback_voice_server.hpp"
+#include "audio/signal.hpp"
 #include "lavalink_node/media_server.hpp"
 #include "lavalink_node/test_media.hpp"
+#include "vectobeat/common/clock.hpp"
+#include "vectobeat/fake_discord/server.hpp"
+#include "vectobeat/fake_discord/wav.hpp"
 
 extern char** environ;
 
@@ -40,8 +49,7 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 namespace asio = boost::asio;
 
-constexpr std::uint64_t guild_tone = 300000000000000001;
-constexpr std::uint64_t guild_control = 300000000000000002;
+constexpr const char* bot_token = "interop-bot-token";
 constexpr const char* password = "interop-password";
 
 int fail(const std::string& why) {
@@ -116,6 +124,25 @@ int wait_for(pid_t pid, std::chrono::milliseconds limit) {
   }
 }
 
+
+// The fake's connection of `guild` that received the most audio (a re-join makes a new one).
+std::optional<vb::fake::voice_connection_info> busiest_connection(const vb::fake::server& fake, std::uint64_t guild) {
+  std::optional<vb::fake::voice_connection_info> best;
+  for (auto& c : fake.voice_connections())
+    if (c.guild_id == guild && (!best || c.stats.packets > best->stats.packets)) best = c;
+  return best;
+}
+
+// The recorder's WAV of a connection, analysed like the node's own tests analyse Opus frames.
+std::optional<vb::node::test::tone_analysis> analyse_recording(const vb::fake::server& fake, std::uint64_t connection) {
+  auto bytes = fake.recording_wav(connection);
+  if (!bytes) return std::nullopt;
+  auto wav = vb::fake::decode_wav(*bytes);
+  if (!wav || wav->channels != 2 || wav->sample_rate != 48000) return std::nullopt;
+  std::vector<float> left(wav->frames());
+  for (std::size_t i = 0; i < left.size(); ++i) left[i] = static_cast<float>(wav->samples[2 * i]) / 32768.0f;
+  return vb::node::test::analyse_left(left);
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -143,22 +170,32 @@ int main(int argc, char** argv) {
     r.body.assign(long_track.begin(), long_track.end());
     media.add("/long.wav", r);
 
-    vb::voice::test::test_certificate cert;
-    vb::node::test::loopback_voice_options vo;
-    vo.tls = vb::net::tls_files{cert.cert_file(), cert.key_file()};
-    vb::node::test::loopback_voice_server voice(ctx.get_executor(), vo);
+    vb::fake::server_options fo;
+    fo.token = bot_token;
+    vb::fake::server fake(ctx.get_executor(), vb::clock::system(), fo);
+    fake.start();
+    const auto demo = *fake.demo();
+    const std::uint64_t guild_tone = demo.guild;
+    const std::uint64_t channel_tone = demo.music;
+    const std::uint64_t guild_control = fake.create_guild("Interop controls");
+    const std::uint64_t channel_control =
+        fake.create_channel(guild_control, "Controls", vb::fake::channel_type::guild_voice).value_or(0);
 
     const auto dir = fs::temp_directory_path() / ("vb_node_interop_" + std::to_string(::getpid()));
     fs::create_directories(dir);
     const auto config = dir / "node.yml";
     std::ofstream(config) << "logging:\n  level: warn\n"
-                          << "node:\n  voice_ca_file: " << cert.cert_file() << "\n"
+                          << "node:\n  voice_ca_file: " << fake.ca_file() << "\n"
                           << "  allow_private_addresses: true\n  worker_threads: 1\n  sources: {http: true}\n";
 
-    auto node = spawn({opt["--vectobeat"], "node", "--port", "0", "--address", "127.0.0.1", "--password", password,
-                       "--config", config.string()},
-                      {}, true, "");
-    if (node.pid < 0) {
+    child node;
+    if (channel_control != 0)
+      node = spawn({opt["--vectobeat"], "node", "--port", "0", "--address", "127.0.0.1", "--password", password,
+                    "--config", config.string()},
+                   {}, true, "");
+    if (channel_control == 0) {
+      rc = fail("cannot create the control guild's voice channel");
+    } else if (node.pid < 0) {
       rc = fail("cannot start vectobeat");
     } else {
       const auto line = read_line(node.out, 20s);
@@ -167,37 +204,52 @@ int main(int argc, char** argv) {
       if (port.empty() || line.find("listening") == std::string::npos) {
         rc = fail("vectobeat node did not report its port (got '" + line + "')");
       } else {
-        std::printf("node_interop_harness: vectobeat node on port %s, voice at %s\n", port.c_str(), voice.endpoint().c_str());
+        std::printf("node_interop_harness: vectobeat node on port %s, fake Discord at %s (voice %s)\n", port.c_str(),
+                    fake.rest_base().c_str(), fake.voice_endpoint().c_str());
         std::fflush(stdout);
+        std::string api = fake.rest_base();
+        if (api.ends_with("/v10")) api.resize(api.size() - 4);
         auto script = spawn({opt["--node-js"], opt["--script"]},
                             {{"NODE_PORT", port},
                              {"NODE_PASSWORD", password},
-                             {"VOICE_ENDPOINT", voice.endpoint()},
+                             {"FAKE_API", api},
+                             {"FAKE_TOKEN", bot_token},
+                             {"BOT_ID", std::to_string(fake.bot_user_id())},
                              {"TONE_URL", media.url("/tone.wav")},
                              {"LONG_URL", media.url("/long.wav")},
                              {"GUILD_TONE", std::to_string(guild_tone)},
-                             {"GUILD_CONTROL", std::to_string(guild_control)}},
+                             {"CHANNEL_TONE", std::to_string(channel_tone)},
+                             {"GUILD_CONTROL", std::to_string(guild_control)},
+                             {"CHANNEL_CONTROL", std::to_string(channel_control)}},
                             false, opt["--workdir"]);
         const int script_rc = script.pid < 0 ? -1 : wait_for(script.pid, 180s);
         if (script_rc != 0) {
           rc = fail("the client script failed (exit " + std::to_string(script_rc) + ")");
         } else {
-          std::vector<std::vector<std::uint8_t>> opus;
-          for (auto& f : voice.frames(guild_tone)) opus.push_back(f.opus);
-          const auto a = vb::node::test::analyse_opus(opus);
-          std::printf("node_interop_harness: tone guild received %zu frames: %.2f Hz, %.1f ms (mode %s)\n", a.frames,
-                      a.frequency_hz, a.duration_ms, voice.mode(guild_tone).c_str());
-          if (std::abs(a.frequency_hz - 1000.0) > 10.0) rc = fail("tone frequency off by more than 1 %");
-          else if (std::abs(a.duration_ms - 3000.0) > 60.0) rc = fail("tone duration off by more than 60 ms");
-          else if (voice.frame_count(guild_control) < 50) rc = fail("the control guild received almost no audio");
-          else if (voice.undecryptable() != 0) rc = fail("the voice server got undecryptable packets");
+          auto tone_conn = busiest_connection(fake, guild_tone);
+          auto control_conn = busiest_connection(fake, guild_control);
+          auto a = tone_conn ? analyse_recording(fake, tone_conn->id) : std::nullopt;
+          if (!tone_conn || !a) {
+            rc = fail("the fake Discord has no recording of the tone guild");
+          } else {
+            std::printf("node_interop_harness: the fake recorded %llu packets for the tone guild: %.2f Hz, %.1f ms "
+                        "(mode %s, %llu decrypt failures, %llu lost)\n",
+                        static_cast<unsigned long long>(tone_conn->stats.packets), a->frequency_hz, a->duration_ms,
+                        tone_conn->mode.c_str(), static_cast<unsigned long long>(tone_conn->stats.decrypt_failures),
+                        static_cast<unsigned long long>(tone_conn->stats.lost));
+            if (std::abs(a->frequency_hz - 1000.0) > 10.0) rc = fail("tone frequency off by more than 1 %");
+            else if (std::abs(a->duration_ms - 3000.0) > 60.0) rc = fail("tone duration off by more than 60 ms");
+            else if (!control_conn || control_conn->stats.packets < 50) rc = fail("the control guild received almost no audio");
+            else if (tone_conn->stats.decrypt_failures + control_conn->stats.decrypt_failures != 0)
+              rc = fail("the fake's voice server got undecryptable packets");
+          }
         }
       }
       ::kill(node.pid, SIGTERM);
       if (wait_for(node.pid, 15s) != 0 && rc == 0) rc = fail("vectobeat node did not exit cleanly on SIGTERM");
       ::close(node.out);
     }
-    voice.stop();
+    fake.stop();
     fs::remove_all(dir);
   }
   guard.reset();

@@ -1,32 +1,27 @@
-// Shoukaku 4.3.0 against `vectobeat node` (test-peers.md §3.2, recipe A).
+// Shoukaku 4.3.0 against `vectobeat node`, voice through the fake Discord (test-peers.md §3.2, recipe A).
 import { Shoukaku, Connector } from 'shoukaku';
-import { env, BOT_ID, log, check, fail, next, watchdog } from './common.mjs';
+import { env, BOT_ID, connectDiscord, log, check, next, watchdog } from './common.mjs';
 
 watchdog(150000);
 
-class FakeConnector extends Connector {
+let discord;
+// Shoukaku's gateway seam, wired to the fake Discord's gateway (common.mjs connectDiscord).
+class GatewayConnector extends Connector {
   getId() {
     return BOT_ID;
   }
   listen(nodes) {
-    setTimeout(() => this.ready(nodes), 0);  // "the gateway READY happened"
+    setTimeout(() => this.ready(nodes), 0);  // the gateway is READY already
   }
   sendPacket(shardId, payload) {
-    if (payload?.op !== 4 || payload.d.channel_id === null) return;
-    const d = payload.d;
-    setTimeout(() => {
-      this.raw({
-        t: 'VOICE_STATE_UPDATE',
-        d: { guild_id: d.guild_id, channel_id: d.channel_id, user_id: BOT_ID, session_id: `voice-session-${d.guild_id}`,
-             self_deaf: d.self_deaf, self_mute: d.self_mute },
-      });
-      this.raw({ t: 'VOICE_SERVER_UPDATE', d: { guild_id: d.guild_id, token: 'voice-token', endpoint: env.VOICE_ENDPOINT } });
-    }, 10);
+    discord.send(payload);
   }
 }
+const connector = new GatewayConnector({});
+discord = await connectDiscord((packet) => connector.raw(packet));
 
 const shoukaku = new Shoukaku(
-  new FakeConnector({}),
+  connector,
   [{ name: 'local', url: `127.0.0.1:${env.NODE_PORT}`, auth: env.NODE_PASSWORD }],
   { resume: true, resumeTimeout: 30, reconnectTries: 3, reconnectInterval: 1, voiceConnectionTimeout: 15 },
 );
@@ -40,7 +35,7 @@ if (env.VB_DEBUG) node.on('raw', (j) => log('raw', JSON.stringify(j).slice(0, 30
 const tone = await node.rest.resolve(env.TONE_URL);
 check(tone?.loadType === 'track', `tone loadType is ${tone?.loadType}`);
 check(tone.data.info.sourceName === 'http' && tone.data.info.length > 2900, 'tone track info');
-const tonePlayer = await shoukaku.joinVoiceChannel({ guildId: env.GUILD_TONE, channelId: '222', shardId: 0 });
+const tonePlayer = await shoukaku.joinVoiceChannel({ guildId: env.GUILD_TONE, channelId: env.CHANNEL_TONE, shardId: 0 });
 const toneEvents = [];
 for (const e of ['start', 'end', 'exception', 'stuck', 'closed']) tonePlayer.on(e, (d) => toneEvents.push(`${e}:${d.reason ?? ''}`));
 const toneEnd = next(tonePlayer, 'end', () => true, 30000);
@@ -52,7 +47,7 @@ check(toneEvents.join(',') === 'start:,end:finished', `tone events: ${toneEvents
 // 2. A long track: seek, pause, resume, volume, filters, stop.
 const long = await node.rest.resolve(env.LONG_URL);
 check(long?.loadType === 'track', 'long track');
-const player = await shoukaku.joinVoiceChannel({ guildId: env.GUILD_CONTROL, channelId: '223', shardId: 0 });
+const player = await shoukaku.joinVoiceChannel({ guildId: env.GUILD_CONTROL, channelId: env.CHANNEL_CONTROL, shardId: 0 });
 const events = [];
 for (const e of ['start', 'end', 'exception', 'stuck', 'closed']) player.on(e, (d) => events.push(`${e}:${d.reason ?? ''}`));
 const started = next(player, 'start');
