@@ -3,10 +3,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_future.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 #include "audio/fixtures.hpp"
 #include "common/net_fixture.hpp"
@@ -168,6 +171,48 @@ TEST_F(SourceManagerTest, HttpFailuresAreLoadErrors) {
 
   auto refused = the_error(load("http://127.0.0.1:1/nothing-listens-here.mp3"));
   EXPECT_THAT(refused.message.value_or(""), HasSubstr("Connecting to the URL failed"));
+}
+
+// A probe stuck on a body that never comes (header, then nothing) ends as soon as its open is
+// cancelled or the sources shut down, not after the probe timeout; later opens fail at once.
+TEST_F(SourceManagerTest, CancellingEndsAnOpenOrALoadStuckWhileProbing) {
+  config_.http.probe_timeout = 30s;
+  config_.http.read_timeout = 30s;
+  const auto wav = test::wav_tone(1000, 3);
+  test::media_route route;
+  route.content_type = "audio/wav";
+  route.body.assign(wav.begin(), wav.end());
+  media_.add("/stuck.wav", route);
+  const lavalink::track t = the_track(load(media_.url("/stuck.wav")));
+  route.stall_after_bytes = 0;
+  media_.add("/stuck.wav", route);
+
+  auto d = lavalink::decode_track(t.encoded, sources().registry());
+  ASSERT_TRUE(d);
+  auto cancel = std::make_shared<open_cancel>();
+  auto opening = asio::co_spawn(ex(), sources().open(*d, 0, cancel), asio::use_future);
+  ASSERT_TRUE(eventually([&] { return media_.requests("/stuck.wav") >= 2; }));
+  auto t0 = std::chrono::steady_clock::now();
+  cancel->cancel();
+  ASSERT_EQ(opening.wait_for(10s), std::future_status::ready);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
+  auto opened = opening.get();
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().message.value_or(""), "Cancelled");
+
+  auto loading = asio::co_spawn(ex(), sources().load(media_.url("/stuck.wav")), asio::use_future);
+  ASSERT_TRUE(eventually([&] { return media_.requests("/stuck.wav") >= 3; }));
+  t0 = std::chrono::steady_clock::now();
+  sources().shutdown();
+  ASSERT_EQ(loading.wait_for(10s), std::future_status::ready);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
+  EXPECT_EQ(loading.get().type(), load_type::error);
+
+  const int requests = media_.requests("/stuck.wav");
+  auto late = open(t);
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().message.value_or(""), "Cancelled");
+  EXPECT_EQ(media_.requests("/stuck.wav"), requests);  // nothing was fetched for it
 }
 
 TEST_F(SourceManagerTest, PrivateAddressesAreRefusedUnlessAllowed) {

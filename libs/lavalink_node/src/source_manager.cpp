@@ -110,7 +110,8 @@ task<expected<std::unique_ptr<track_media>, lavalink::exception_info>> source_ma
     ctx->log.error("opening a track failed unexpectedly: {}", e.what());
     r = unexpected(source_error{node_error::decode_failed, "Something went wrong while opening the track"});
   }
-  if (r && cancel->cancelled()) r = unexpected(detail::cancelled_error());  // the media closes here
+  // Cancelled: whatever came out (media, or the read error of a closed feed) is superseded.
+  if (cancel->cancelled()) r = unexpected(detail::cancelled_error());
   if (!r) co_return unexpected(detail::to_exception(r.error()));
   co_return std::move(*r);
 }

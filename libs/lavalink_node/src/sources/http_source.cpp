@@ -183,6 +183,7 @@ task<lavalink::load_result> load_http(std::shared_ptr<source_context> ctx, std::
   };
   auto dec = co_await run_blocking(ctx->loader, std::move(probe));
   feed->close();
+  if (cancel->cancelled()) co_return error_result(cancelled_error());
   if (!dec) co_return error_result(dec.error());
   std::string title = dec->info().title;
   if (title.empty()) {
@@ -228,7 +229,7 @@ task<expected<std::unique_ptr<track_media>, source_error>> open_http(std::shared
     return std::make_unique<track_media>(std::move(*dec), feed);
   };
   auto media = co_await run_blocking(ctx->loader, std::move(job));
-  if (media && cancel->cancelled()) media = unexpected(cancelled_error());  // the track_media closes its feed
+  if (cancel->cancelled()) media = unexpected(cancelled_error());  // a closed feed's read error too
   if (!media) feed->close();
   co_return media;
 }
