@@ -1,7 +1,7 @@
 // lavalink-client 2.11.0 against `vectobeat node`, voice through the fake Discord (test-peers.md §3.4, recipe B).
 import { EventEmitter } from 'node:events';
 import { LavalinkManager } from 'lavalink-client';
-import { env, BOT_ID, connectDiscord, log, check, next, sleep, watchdog } from './common.mjs';
+import { env, BOT_ID, connectDiscord, log, check, next, watchdog } from './common.mjs';
 
 watchdog(150000);
 
