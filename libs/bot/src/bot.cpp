@@ -119,6 +119,7 @@ task<expected<void, std::string>> bot::impl::run_start(ptr self) {
   // Commands.
   register_music_commands(self);
   register_info_commands(self);
+  register_routing_commands(self);
   router = std::make_unique<interaction_router>(strand, clk, api, registry, router_options{opts.defer_after});
   std::weak_ptr<impl> weak = self;
   router->set_gate_checker([weak](const command_spec& spec, command_context& ctx) -> task<std::optional<std::string>> {
@@ -128,6 +129,7 @@ task<expected<void, std::string>> bot::impl::run_start(ptr self) {
   });
   router->set_result_observer([this](const std::string& name, bool ok) {
     commands_total->with({name, ok ? "success" : "error"}).inc();
+    commands_24h.add();
   });
   router->on_component("np", [weak](command_context& ctx) -> task<reply> {
     auto s = weak.lock();
@@ -138,6 +140,11 @@ task<expected<void, std::string>> bot::impl::run_start(ptr self) {
     auto s = weak.lock();
     if (!s) co_return reply::failure("The bot is shutting down.");
     co_return co_await s->on_queue_page(s, ctx);
+  });
+  router->on_component("help", [weak](command_context& ctx) -> task<reply> {
+    auto s = weak.lock();
+    if (!s) co_return reply::failure("The bot is shutting down.");
+    co_return co_await s->on_help_page(s, ctx);
   });
   if (cfg.bot.sync_commands_on_start) {
     auto r = co_await sync_commands();
@@ -171,23 +178,14 @@ task<expected<void, std::string>> bot::impl::run_start(ptr self) {
     if (!s) co_return std::string();
     co_return co_await s->render_metrics(s);
   };
-  sp.reconcile = [weak](std::string route, std::uint64_t guild_id) -> task<bool> {
+  sp.reconcile = [weak](std::string route, std::uint64_t guild_id) -> task<std::string> {
     auto s = weak.lock();
-    if (!s) co_return false;
+    if (!s) co_return std::string(R"({"ok":false})");
+    auto orig = co_await asio::this_coro::executor;
     co_await asio::post(asio::bind_executor(s->strand, asio::use_awaitable));
-    auto* g = s->find_guild(guild_id);
-    if (!g) co_return true;
-    if (route == "reconcile-settings") {
-      g->profile_loaded = false;
-      co_await s->load_profile(*g);
-      auto& q = g->queue;
-      while (q.size() > s->queue_limit(*g)) {
-        auto r = q.remove(q.size());
-        (void)r;
-      }
-      s->persist(*g);
-    }
-    co_return true;
+    auto body = co_await s->reconcile(s, std::move(route), guild_id);
+    co_await asio::post(asio::bind_executor(orig, asio::use_awaitable));
+    co_return body;
   };
   status = std::make_unique<status_server>(io, cfg.status_api, cfg.metrics, std::move(sp));
   try {
@@ -196,6 +194,39 @@ task<expected<void, std::string>> bot::impl::run_start(ptr self) {
     co_return unexpected(std::string("status API / metrics: ") + e.what());
   }
   co_return expected<void, std::string>{};
+}
+
+// POST /reconcile-settings: reload the guild's profile and trim its queue to the limit.
+// POST /reconcile-routing: reload the profile and re-route its player (routing.cpp).
+// Both drop the cached profile even when the guild has no player yet.
+task<std::string> bot::impl::reconcile(ptr self, std::string route, std::uint64_t guild_id) {
+  boost::json::object o{{"ok", true}, {"guildId", std::to_string(guild_id)}};
+  if (!find_guild(guild_id) && !(gw && gw->cache().guild_info(discord::snowflake(guild_id)))) {
+    o["note"] = "this bot is not in that guild";
+    co_return boost::json::serialize(o);
+  }
+  auto& g = guild(guild_id);
+  g.profile_loaded = false;
+  co_await load_profile(g);
+  if (route == "reconcile-settings") {
+    auto* gs = find_guild(guild_id);
+    std::size_t trimmed = 0;
+    while (gs && gs->queue.size() > queue_limit(*gs)) {
+      auto r = gs->queue.remove(gs->queue.size());
+      (void)r;
+      ++trimmed;
+    }
+    if (gs) persist(*gs);
+    o["trimmed"] = trimmed;
+  } else {
+    auto r = co_await reroute(self, guild_id);
+    o["region"] = r.region;
+    o["moved"] = r.moved;
+    o["from"] = r.from;
+    o["to"] = r.to;
+    o["note"] = r.note;
+  }
+  co_return boost::json::serialize(o);
 }
 
 task<expected<void, std::string>> bot::impl::sync_commands() {
@@ -310,6 +341,17 @@ task<void> bot::impl::run_stop(ptr) {
 
 // ------------------------------------------------------------------ status
 
+std::size_t bot::impl::count_listeners(const guild_state& g) {
+  if (!g.voice_channel || !gw) return 0;
+  std::size_t here = 0;
+  for (auto& vs : gw->cache().voice_states(discord::snowflake(g.id), discord::snowflake(*g.voice_channel)))
+    if (vs.user_id != bot_user) {
+      ++here;
+      listeners_24h.see(vs.user_id.value());
+    }
+  return here;
+}
+
 guild_view bot::impl::view(const guild_state& g) const {
   guild_view v;
   v.guild_id = g.id;
@@ -364,8 +406,7 @@ task<std::string> bot::impl::status_json(ptr) {
     std::size_t here = 0;
     if (g->voice_channel && gw) {
       ++voice;
-      for (auto& vs : gw->cache().voice_states(discord::snowflake(id), discord::snowflake(*g->voice_channel)))
-        if (vs.user_id != bot_user) ++here;
+      here = count_listeners(*g);
       listeners += here;
     }
     boost::json::object d;
@@ -413,8 +454,10 @@ task<std::string> bot::impl::status_json(ptr) {
   o["voiceConnections"] = voice;
   o["activeVoice"] = voice;
   o["connectedVoiceChannels"] = voice;
-  o["listeners24h"] = listeners;
-  o["listenerPeak24h"] = listeners;
+  // Distinct listeners and the highest simultaneous count within the last 24 hours.
+  listener_levels.sample(listeners);
+  o["listeners24h"] = listeners_24h.count();
+  o["listenerPeak24h"] = listener_levels.max();
   const auto st = streams.load();
   o["totalStreams"] = st;
   o["streams"] = st;
@@ -456,8 +499,9 @@ task<std::string> bot::impl::status_json(ptr) {
   o["incidentsTotal"] = 0;
   double total_cmds = 0;
   commands_total->for_each([&](const std::vector<std::string>&, const metrics::counter& c) { total_cmds += c.value(); });
-  o["commands24h"] = total_cmds;
-  o["commandCount24h"] = total_cmds;
+  const auto day = commands_24h.sum();
+  o["commands24h"] = day;
+  o["commandCount24h"] = day;
   o["commandsTotal"] = total_cmds;
   boost::json::array cmds;
   boost::json::object reference;

@@ -36,6 +36,8 @@ task<void> bot::impl::load_profile(guild_state& g) {
   if (auto* lim = p->extra.if_contains("queueLimit"); lim && lim->is_int64() && lim->as_int64() > 0)
     g.queue.set_limit(static_cast<std::size_t>(lim->as_int64()));
   if (auto* c = p->extra.if_contains("collaborativeQueue"); c && c->is_bool()) g.collaborative = c->as_bool();
+  if (auto* r = p->extra.if_contains("lavalinkRegion"); r && r->is_string() && r->as_string().size() <= 32)
+    g.region = std::string(r->as_string());
 }
 
 std::optional<std::string> bot::impl::join_voice(guild_state& g, std::uint64_t channel) {
