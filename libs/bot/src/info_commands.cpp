@@ -102,8 +102,9 @@ void bot::impl::register_info_commands(const ptr&) {
   auto add = [&](command_spec s) { registry.add(std::move(s)); };
 
   // /help: generated from the registry.
-  add({"help", "List the commands, or explain one.", "Info",
-       {opt(option_type::string, "command", "A command name", false)}, gate::none, false, true,
+  auto help_option = opt(option_type::string, "command", "A command name", false);
+  help_option.autocomplete = true;
+  add({"help", "List the commands, or explain one.", "Info", {help_option}, gate::none, false, true,
        [me](command_context& ctx) -> task<reply> {
          if (auto name = ctx.string_option("command")) {
            std::string n = *name;
@@ -119,7 +120,18 @@ void bot::impl::register_info_commands(const ptr&) {
          r.ephemeral = true;
          co_return r;
        },
-       {}});
+       // Command names containing what was typed.
+       [me](command_context&, std::string partial) -> task<std::vector<discord::command_option_choice>> {
+         std::vector<discord::command_option_choice> out;
+         if (!partial.empty() && partial.front() == '/') partial.erase(0, 1);
+         for (auto& c : partial) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+         for (auto* s : me->registry.all()) {
+           if (!partial.empty() && s->name.find(partial) == std::string::npos) continue;
+           out.push_back({clip("/" + s->name + " \xE2\x80\x94 " + s->description, 100), s->name});
+           if (out.size() >= discord::limits::autocomplete_choices) break;
+         }
+         co_return out;
+       }});
 
   add({"ping", "Gateway and node latency.", "Info", {}, gate::none, false, true,
        [me](command_context&) -> task<reply> {
