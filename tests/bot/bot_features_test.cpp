@@ -280,6 +280,40 @@ TEST_F(BotFeatures, RegionRoutingMovesThePlayerToANodeOfTheRegion) {
   EXPECT_EQ(player()->node, to);
 }
 
+TEST_F(BotFeatures, PeriodicRoutingReturnsThePlayerToItsRegionWhenANodeThereIsBack) {
+  start_node("alpha", "us");
+  start_node("beta", "eu");
+  bot_options_.routing_interval = 500ms;
+  start_bot();
+  ASSERT_FALSE(fake_->set_user_voice(demo_.guild, demo_.alice, demo_.music));
+  auto set = run_sub(demo_.alice, "settings", "region", {boost::json::object{{"name", "region"}, {"type", 3}, {"value", "eu"}}});
+  EXPECT_NE(reply_text(set).find("Region set to **eu**"), std::string::npos) << reply_text(set);
+  // The eu node is down: the track starts on the us node.
+  nodes_[1].server->stop();
+  auto beta_down = [&] {
+    auto v = boost::json::parse(status_api("GET", "/status").second);
+    for (auto& n : v.at("nodes").as_array())
+      if (n.at("name").as_string() == "beta") return !n.at("available").as_bool();
+    return false;
+  };
+  ASSERT_TRUE(eventually(beta_down, 10s));
+  auto play = run(demo_.alice, "play", {str_opt("query", media_->url("/a440.wav"))});
+  ASSERT_NE(reply_text(play).find("Now Playing"), std::string::npos) << reply_text(play);
+  ASSERT_TRUE(wait_audio(20));
+  EXPECT_EQ(player()->node, "alpha");
+  const auto old_conn = fake_->wait_for_voice_connection(demo_.guild, 1s);
+  ASSERT_TRUE(old_conn);
+
+  // The eu node comes back: the periodic pass moves the player there, and audio follows.
+  restart_node(1);
+  EXPECT_TRUE(eventually([&] { return player()->node == "beta"; }, 30s)) << player()->node;
+  auto moved = fake_->wait_for_voice_connection(demo_.guild, 10s, [&](const fake::voice_connection_info& v) {
+    return v.id != old_conn->id && v.open && v.stats.packets >= 5;
+  });
+  EXPECT_TRUE(moved) << "no audio from the eu node";
+  EXPECT_EQ(player()->current->track.info.uri.value_or(""), media_->url("/a440.wav"));
+}
+
 TEST_F(BotFeatures, StatusApiCountsTheLastDaysCommandsAndListeners) {
   start_node("main");
   start_bot();

@@ -168,10 +168,18 @@ std::size_t BotE2E::start_node(const std::string& name, const std::string& regio
   node_entry e;
   e.name = name;
   e.region = region;
+  e.config = c;
   e.server = std::make_unique<node::node_server>(io_->executor(), clock::system(), c);
   e.port = e.server->listen("127.0.0.1", 0);
   nodes_.push_back(std::move(e));
   return nodes_.size() - 1;
+}
+
+void BotE2E::restart_node(std::size_t index) {
+  auto& e = nodes_.at(index);
+  if (e.server) e.server->stop();
+  e.server = std::make_unique<node::node_server>(io_->executor(), clock::system(), e.config);
+  e.server->listen("127.0.0.1", e.port);
 }
 
 settings BotE2E::bot_settings() const {

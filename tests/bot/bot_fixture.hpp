@@ -78,6 +78,8 @@ class BotE2E : public ::testing::Test {
   // ytsearch:/scsearch: and plays YouTube URLs through the node tests' fake resolver,
   // whose media URLs point at /yt/<id> on the media server.
   std::size_t start_node(const std::string& name, const std::string& region = "us", bool search = false);
+  // Starts node `index` again (after its server was stopped) on the same port.
+  void restart_node(std::size_t index);
   settings bot_settings() const;
   void start_bot();
   void stop_bot();
@@ -117,6 +119,7 @@ class BotE2E : public ::testing::Test {
     std::unique_ptr<node::node_server> server;
     std::uint16_t port = 0;
     std::string region;
+    node::node_config config;
   };
   std::vector<node_entry> nodes_;
   std::filesystem::path dir_;

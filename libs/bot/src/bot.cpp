@@ -193,6 +193,7 @@ task<expected<void, std::string>> bot::impl::run_start(ptr self) {
   } catch (const std::exception& e) {
     co_return unexpected(std::string("status API / metrics: ") + e.what());
   }
+  spawn(strand, run_routing(self), "bot routing");
   co_return expected<void, std::string>{};
 }
 

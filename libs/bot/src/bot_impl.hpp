@@ -181,6 +181,8 @@ struct bot::impl : std::enable_shared_from_this<impl> {
   // Re-evaluates the node of the guild's player for its region and load; moves it through
   // the pool's move path when another node is clearly better.
   task<route_outcome> reroute(ptr self, std::uint64_t guild_id);
+  // Every opts.routing_interval: reroute() for each guild with a playing track.
+  task<void> run_routing(ptr self);
   // The Status API's POST /reconcile-*: the JSON body of the answer.
   task<std::string> reconcile(ptr self, std::string route, std::uint64_t guild_id);
 

@@ -3,6 +3,7 @@
 // node of the guild's player and moves the player through the pool's move path (replayed
 // at its position on the new node, then deleted on the old one) when its node is gone,
 // outside the region while a node inside it is live, or much busier than the best node.
+// It runs on /settings region, POST /reconcile-routing, and every routing_interval.
 #include <algorithm>
 
 #include "bot_impl.hpp"
@@ -79,6 +80,23 @@ task<route_outcome> bot::impl::reroute(ptr, std::uint64_t guild_id) {
     persist(*g);
   }
   co_return out;
+}
+
+task<void> bot::impl::run_routing(ptr self) {
+  if (opts.routing_interval.count() <= 0 || stopped) co_return;
+  auto t = make_timer();
+  while (!stopped) {
+    const bool fired = co_await t->wait_for(opts.routing_interval);
+    if (!fired || stopped) co_return;
+    std::vector<std::uint64_t> playing;
+    for (auto& [id, g] : guilds)
+      if (g->queue.current() && g->voice_channel) playing.push_back(id);
+    for (auto id : playing) {
+      if (stopped) co_return;
+      auto o = co_await reroute(self, id);
+      (void)o;
+    }
+  }
 }
 
 void bot::impl::register_routing_commands(const ptr&) {

@@ -42,6 +42,10 @@ struct bot_options {
   // autocomplete answer after 3 s); a slower search still fills the cache for the next
   // keystroke.
   std::chrono::milliseconds autocomplete_budget{1500};
+  // Every player's node is re-evaluated this often (regional routing: region, liveness,
+  // load); 0 turns the periodic pass off (routing still runs on /settings region and
+  // POST /reconcile-routing).
+  std::chrono::milliseconds routing_interval{30'000};
   // Register commands per guild (instant) instead of globally; `up` with the fake uses it.
   std::vector<std::uint64_t> command_guilds;
 };
