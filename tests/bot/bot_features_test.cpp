@@ -336,5 +336,21 @@ TEST_F(BotFeatures, StatusApiCountsTheLastDaysCommandsAndListeners) {
   EXPECT_EQ(s.at("commandsTotal").to_number<int>(), 2);
 }
 
+TEST_F(BotFeatures, PrometheusCanBeScrapedAgainAndAgain) {
+  start_node("main");
+  start_bot();
+  // Every scrape answers (the gauges were registered at each scrape, so only the first did).
+  for (int i = 0; i < 3; ++i) {
+    std::string text;
+    EXPECT_NO_THROW(text = bot_->metrics_text());
+    EXPECT_NE(text.find("vectobeat_lavalink_node_up{node=\"main\"} 1"), std::string::npos) << text;
+  }
+  for (int i = 0; i < 2; ++i) {
+    auto [status, body] = metrics_scrape();
+    EXPECT_EQ(status, 200) << body;
+    EXPECT_NE(body.find("vectobeat_uptime_seconds"), std::string::npos) << body;
+  }
+}
+
 }  // namespace
 }  // namespace vb::bot::test

@@ -374,6 +374,11 @@ std::pair<int, std::string> BotE2E::status_api(const std::string& method, const 
   return block_on(io_->executor(), run_request(io_->executor(), method, url, std::move(h), body));
 }
 
+std::pair<int, std::string> BotE2E::metrics_scrape() {
+  const auto url = "http://127.0.0.1:" + std::to_string(bot_->metrics_port()) + "/metrics";
+  return block_on(io_->executor(), run_request(io_->executor(), "GET", url, net::header_map{}, std::string()));
+}
+
 int BotE2E::discord_post(const std::string& path, const std::string& json) {
   net::header_map h;
   h.set("Authorization", "Bot " + fake_->options().token);

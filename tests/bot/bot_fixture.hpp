@@ -103,6 +103,8 @@ class BotE2E : public ::testing::Test {
                                  const std::string& typed);
   // The bot's Status API on loopback with its key: HTTP status and body (status 0: no answer).
   std::pair<int, std::string> status_api(const std::string& method, const std::string& path, const std::string& body = "");
+  // GET /metrics from the bot's Prometheus endpoint.
+  std::pair<int, std::string> metrics_scrape();
   // POSTs to the fake's REST API as the bot (e.g. to register a command the bot does not know).
   int discord_post(const std::string& path, const std::string& json);
   // The open voice connection of the demo guild, with at least `packets` recorded.

@@ -82,6 +82,14 @@ bot::impl::impl(asio::any_io_executor io_ex, clock& c, settings config, bot_opti
       api(rest),
       embeds(cfg.theme) {
   commands_total = &metrics.counter_family("vectobeat_commands_total", "Commands handled", {"command", "status"});
+  uptime_gauge = &metrics.gauge_metric("vectobeat_uptime_seconds", "Uptime of this process");
+  guilds_gauge = &metrics.gauge_metric("vectobeat_guilds", "Guilds");
+  players_gauge = &metrics.gauge_metric("vectobeat_lavalink_players", "Players");
+  active_players_gauge = &metrics.gauge_metric("vectobeat_lavalink_active_players", "Players currently playing");
+  queue_tracks_gauge = &metrics.gauge_metric("vectobeat_queue_tracks", "Tracks waiting in all queues");
+  node_up = &metrics.gauge_family("vectobeat_lavalink_node_up", "1 when the node is connected", {"node"});
+  shard_latency = &metrics.gauge_family("vectobeat_shard_latency_seconds", "Gateway heartbeat latency per shard", {"shard"});
+  shard_guilds = &metrics.gauge_family("vectobeat_shard_guilds", "Guilds per shard", {"shard"});
 }
 
 // ------------------------------------------------------------------ start
@@ -551,16 +559,14 @@ task<std::string> bot::impl::render_metrics(ptr) {
     if (g->queue.current() && !g->paused) ++active;
     queued += g->queue.size();
   }
-  metrics.gauge_metric("vectobeat_uptime_seconds", "Uptime of this process")
-      .set(std::chrono::duration<double>(clk.now() - started_at).count());
-  metrics.gauge_metric("vectobeat_guilds", "Guilds").set(gw ? static_cast<double>(gw->cache().guild_count()) : 0);
-  metrics.gauge_metric("vectobeat_lavalink_players", "Players").set(static_cast<double>(players));
-  metrics.gauge_metric("vectobeat_lavalink_active_players", "Players currently playing").set(static_cast<double>(active));
-  metrics.gauge_metric("vectobeat_queue_tracks", "Tracks waiting in all queues").set(static_cast<double>(queued));
-  auto& up = metrics.gauge_family("vectobeat_lavalink_node_up", "1 when the node is connected", {"node"});
-  for (auto& n : nodes) up.with({n.name}).set(n.status == llc::node_status::ready ? 1 : 0);
-  auto& lat = metrics.gauge_family("vectobeat_shard_latency_seconds", "Gateway heartbeat latency per shard", {"shard"});
-  auto& sg = metrics.gauge_family("vectobeat_shard_guilds", "Guilds per shard", {"shard"});
+  uptime_gauge->set(std::chrono::duration<double>(clk.now() - started_at).count());
+  guilds_gauge->set(gw ? static_cast<double>(gw->cache().guild_count()) : 0);
+  players_gauge->set(static_cast<double>(players));
+  active_players_gauge->set(static_cast<double>(active));
+  queue_tracks_gauge->set(static_cast<double>(queued));
+  for (auto& n : nodes) node_up->with({n.name}).set(n.status == llc::node_status::ready ? 1 : 0);
+  auto& lat = *shard_latency;
+  auto& sg = *shard_guilds;
   if (gw) {
     for (auto& s : gw->status()) {
       lat.with({std::to_string(s.shard_id)}).set(s.latency_ms < 0 ? 0 : s.latency_ms / 1000.0);

@@ -102,6 +102,15 @@ struct bot::impl : std::enable_shared_from_this<impl> {
 
   metrics::registry metrics;
   metrics::family<metrics::counter>* commands_total = nullptr;
+  // Registered once (the registry refuses a second registration); set at every scrape.
+  metrics::gauge* uptime_gauge = nullptr;
+  metrics::gauge* guilds_gauge = nullptr;
+  metrics::gauge* players_gauge = nullptr;
+  metrics::gauge* active_players_gauge = nullptr;
+  metrics::gauge* queue_tracks_gauge = nullptr;
+  metrics::family<metrics::gauge>* node_up = nullptr;
+  metrics::family<metrics::gauge>* shard_latency = nullptr;
+  metrics::family<metrics::gauge>* shard_guilds = nullptr;
   std::atomic<std::uint64_t> streams{0};
   // Rolling 24 h windows of the Status API (strand only).
   rolling_counter commands_24h{clk};
