@@ -1,7 +1,7 @@
 #pragma once
 // The bot's internals shared by its translation units (bot.cpp: wiring and lifecycle;
 // bot_events.cpp: gateway and node events; guild_player.cpp: per-guild playback;
-// music_commands.cpp / info_commands.cpp: the command handlers; status in bot.cpp).
+// music_commands.cpp / info_commands.cpp: the command handlers; bot_status.cpp: status).
 // Everything here runs on `strand` unless noted.
 #include <atomic>
 #include <chrono>
@@ -195,7 +195,7 @@ struct bot::impl : std::enable_shared_from_this<impl> {
   // The Status API's POST /reconcile-*: the JSON body of the answer.
   task<std::string> reconcile(ptr self, std::string route, std::uint64_t guild_id);
 
-  // ---- status (bot.cpp)
+  // ---- status (bot_status.cpp)
   task<std::string> status_json(ptr self);
   task<std::string> render_metrics(ptr self);
   guild_view view(const guild_state& g) const;
