@@ -105,10 +105,20 @@ TEST_F(BotPlayback, BadInputGetsAClearEphemeralMessage) {
   start_node("main");
   queue_limit_ = 2;
   start_bot();
+  // An unknown command: one registered by an older version of the bot is still in the
+  // user's client.
+  ASSERT_EQ(discord_post("/applications/" + std::to_string(fake_->application_id()) + "/commands",
+                         R"({"name":"oldcommand","description":"Gone in this version","type":1})"),
+            201);
+  auto unknown = run(demo_.alice, "oldcommand");
+  EXPECT_TRUE(reply_ephemeral(unknown));
+  EXPECT_NE(reply_text(unknown).find("I do not know the command `/oldcommand`"), std::string::npos) << reply_text(unknown);
+
   // A user outside voice.
   auto outside = run(demo_.carol, "play", {str_opt("query", media_->url("/a440.wav"))});
   EXPECT_TRUE(reply_ephemeral(outside));
   EXPECT_NE(reply_text(outside).find("Join a voice channel"), std::string::npos) << reply_text(outside);
+  EXPECT_FALSE(player() && player()->current) << "nothing may start for a user outside voice";
 
   ASSERT_FALSE(fake_->set_user_voice(demo_.guild, demo_.alice, demo_.music));
   // Nothing plays yet.
@@ -118,7 +128,8 @@ TEST_F(BotPlayback, BadInputGetsAClearEphemeralMessage) {
   // An unreachable URL.
   auto bad_url = run(demo_.alice, "play", {str_opt("query", "http://127.0.0.1:1/missing.wav")});
   EXPECT_TRUE(reply_ephemeral(bad_url)) << reply_text(bad_url);
-  EXPECT_NE(reply_text(bad_url).find("load"), std::string::npos) << reply_text(bad_url);
+  EXPECT_NE(reply_text(bad_url).find("I could not load that"), std::string::npos) << reply_text(bad_url);
+  EXPECT_FALSE(player() && player()->current);
 
   auto ok = run(demo_.alice, "play", {str_opt("query", media_->url("/a440.wav"))});
   EXPECT_FALSE(reply_ephemeral(ok)) << reply_text(ok);
@@ -126,8 +137,20 @@ TEST_F(BotPlayback, BadInputGetsAClearEphemeralMessage) {
   auto seek = run(demo_.alice, "seek", {str_opt("position", "soon")});
   EXPECT_TRUE(reply_ephemeral(seek));
   EXPECT_NE(reply_text(seek).find("not a position"), std::string::npos) << reply_text(seek);
+  auto garbled = run(demo_.alice, "seek", {str_opt("position", "9x:zz")});
+  EXPECT_TRUE(reply_ephemeral(garbled));
+  EXPECT_NE(reply_text(garbled).find("`9x:zz` is not a position"), std::string::npos) << reply_text(garbled);
   auto too_far = run(demo_.alice, "seek", {str_opt("position", "9:00")});
-  EXPECT_NE(reply_text(too_far).find("only"), std::string::npos) << reply_text(too_far);
+  EXPECT_TRUE(reply_ephemeral(too_far));
+  EXPECT_NE(reply_text(too_far).find("only 0:30 long"), std::string::npos) << reply_text(too_far);
+  // Discord's client enforces min/max, but a stale or crafted client does not.
+  auto loud = run(demo_.alice, "volume", {int_opt("level", 500)});
+  EXPECT_TRUE(reply_ephemeral(loud));
+  EXPECT_NE(reply_text(loud).find("between 0 and 200"), std::string::npos) << reply_text(loud);
+  EXPECT_EQ(player()->volume, 100);
+  auto loop = run(demo_.alice, "loop", {int_opt("mode", 7)});
+  EXPECT_TRUE(reply_ephemeral(loop));
+  EXPECT_NE(reply_text(loop).find("Off, Track or Queue"), std::string::npos) << reply_text(loop);
   auto remove = run(demo_.alice, "remove", {int_opt("index", 9)});
   EXPECT_TRUE(reply_ephemeral(remove));
   EXPECT_NE(reply_text(remove).find("no entry 9"), std::string::npos) << reply_text(remove);
@@ -143,7 +166,7 @@ TEST_F(BotPlayback, BadInputGetsAClearEphemeralMessage) {
   }
   auto full = run(demo_.alice, "play", {str_opt("query", media_->url("/e660.wav"))});
   EXPECT_TRUE(reply_ephemeral(full));
-  EXPECT_NE(reply_text(full).find("queue is full"), std::string::npos) << reply_text(full);
+  EXPECT_NE(reply_text(full).find("The queue is full (2 tracks)"), std::string::npos) << reply_text(full);
   EXPECT_EQ(player()->upcoming.size(), 2u);
 }
 

@@ -1,11 +1,14 @@
 #include "bot/bot_fixture.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <cmath>
 #include <random>
 
 #include "vectobeat/common/clock.hpp"
+#include "vectobeat/common/net/http_client.hpp"
 
 namespace vb::bot::test {
 
@@ -121,6 +124,11 @@ void BotE2E::SetUp() {
   media_ = std::make_unique<media_server>(io_->executor());
   media_->add("/a440.wav", "audio/wav", tone_wav(440.0, 30.0));
   media_->add("/e660.wav", "audio/wav", tone_wav(660.0, 30.0));
+  // Short tracks, for tests that need a queue to end.
+  media_->add("/a440short.wav", "audio/wav", tone_wav(440.0, 2.5));
+  media_->add("/e660short.wav", "audio/wav", tone_wav(660.0, 2.5));
+  // What the fake resolver's search results play (ids vid0..vid2).
+  for (int i = 0; i < 3; ++i) media_->add("/yt/vid" + std::to_string(i), "audio/wav", tone_wav(550.0, 30.0));
   std::random_device rd;
   dir_ = std::filesystem::temp_directory_path() / ("vb-bot-e2e-" + std::to_string(rd()));
   std::filesystem::create_directories(dir_);
@@ -144,10 +152,14 @@ void BotE2E::TearDown() {
   std::filesystem::remove_all(dir_, ec);
 }
 
-std::size_t BotE2E::start_node(const std::string& name) {
+std::size_t BotE2E::start_node(const std::string& name, const std::string& region, bool search) {
   node::node_config c;
   c.password = "test-node-password";
   c.sources = {"http"};
+  if (search) {
+    c.sources.insert("youtube");
+    c.resolver_command = {VB_FAKE_RESOLVER, "--base", media_->url("")};
+  }
   c.allow_private_addresses = true;  // the media server is on loopback
   c.voice_tls = false;
   c.worker_threads = 1;
@@ -155,10 +167,19 @@ std::size_t BotE2E::start_node(const std::string& name) {
   c.player_update_interval = std::chrono::seconds(1);
   node_entry e;
   e.name = name;
+  e.region = region;
+  e.config = c;
   e.server = std::make_unique<node::node_server>(io_->executor(), clock::system(), c);
   e.port = e.server->listen("127.0.0.1", 0);
   nodes_.push_back(std::move(e));
   return nodes_.size() - 1;
+}
+
+void BotE2E::restart_node(std::size_t index) {
+  auto& e = nodes_.at(index);
+  if (e.server) e.server->stop();
+  e.server = std::make_unique<node::node_server>(io_->executor(), clock::system(), e.config);
+  e.server->listen("127.0.0.1", e.port);
 }
 
 settings BotE2E::bot_settings() const {
@@ -178,6 +199,7 @@ settings BotE2E::bot_settings() const {
     ln.host = "127.0.0.1";
     ln.port = n.port;
     ln.password = "test-node-password";
+    ln.region = n.region;
     s.lavalink_nodes.push_back(ln);
   }
   s.lavalink_client.failover_rewind_ms = 1000;
@@ -190,7 +212,7 @@ settings BotE2E::bot_settings() const {
 }
 
 void BotE2E::start_bot() {
-  bot_options o;
+  bot_options o = bot_options_;
   o.now_playing_refresh = 1000ms;
   bot_ = std::make_unique<vb::bot::bot>(io_->executor(), clock::system(), bot_settings(), o);
   auto r = bot_->start();
@@ -211,6 +233,24 @@ fake::interaction BotE2E::run(std::uint64_t user, const std::string& name, std::
   c.user_id = user;
   c.name = name;
   c.options = std::move(options);
+  return run_invocation(std::move(c));
+}
+
+fake::interaction BotE2E::run_sub(std::uint64_t user, const std::string& group, const std::string& sub,
+                                  boost::json::array options) {
+  fake::command_invocation c;
+  c.guild_id = demo_.guild;
+  c.channel_id = demo_.general;
+  c.user_id = user;
+  c.name = group;
+  boost::json::object o{{"type", 1}, {"name", sub}};
+  if (!options.empty()) o["options"] = std::move(options);
+  c.raw_options = boost::json::array{std::move(o)};
+  return run_invocation(std::move(c));
+}
+
+fake::interaction BotE2E::run_invocation(fake::command_invocation c) {
+  const auto name = c.name;
   auto r = fake_->invoke_command(c);
   EXPECT_TRUE(r) << "/" << name << ": " << (r ? "" : r.error().message());
   if (!r) return {};
@@ -278,6 +318,73 @@ bool BotE2E::reply_ephemeral(const fake::interaction& in) {
     if (auto* f = in.callback_data.as_object().if_contains("flags"); f && f->is_int64())
       return (f->as_int64() & 64) != 0;
   return false;
+}
+
+fake::interaction BotE2E::click(std::uint64_t message, std::uint64_t user, const std::string& custom_id,
+                                std::vector<std::string> values) {
+  fake::component_invocation c;
+  c.message_id = message;
+  c.user_id = user;
+  c.custom_id = custom_id;
+  c.values = std::move(values);
+  auto started = fake_->start_component(c);
+  EXPECT_TRUE(started) << custom_id << ": " << (started ? "" : started.error().message());
+  if (!started) return {};
+  auto r = fake_->wait_for_response(started->id, 5s);
+  EXPECT_TRUE(r && r->callback_type) << custom_id << " was not answered";
+  return r ? *r : *started;
+}
+
+fake::interaction BotE2E::autocomplete(std::uint64_t user, const std::string& name, const std::string& option,
+                                       const std::string& typed) {
+  fake::command_invocation c;
+  c.guild_id = demo_.guild;
+  c.channel_id = demo_.general;
+  c.user_id = user;
+  c.name = name;
+  c.options = {{option, boost::json::value(typed), 0, true}};
+  auto started = fake_->start_autocomplete(c);
+  EXPECT_TRUE(started) << (started ? "" : started.error().message());
+  if (!started) return {};
+  auto r = fake_->wait_for_response(started->id, 5s);
+  EXPECT_TRUE(r && r->callback_type) << "autocomplete was not answered";
+  return r ? *r : *started;
+}
+
+namespace {
+template <class T>
+T block_on(asio::any_io_executor ex, task<T> t) {
+  return asio::co_spawn(ex, std::move(t), asio::use_future).get();
+}
+
+task<std::pair<int, std::string>> run_request(asio::any_io_executor ex, std::string method, std::string url,
+                                              net::header_map headers, std::string body) {
+  net::http_client client(ex);
+  auto r = co_await client.request(std::move(method), std::move(url), std::move(headers), std::move(body));
+  if (!r) co_return std::pair<int, std::string>{0, r.error().message};
+  co_return std::pair<int, std::string>{r->status, r->body};
+}
+}  // namespace
+
+std::pair<int, std::string> BotE2E::status_api(const std::string& method, const std::string& path, const std::string& body) {
+  net::header_map h;
+  h.set("Authorization", "Bearer test-status-key");
+  if (!body.empty()) h.set("Content-Type", "application/json");
+  const auto url = "http://127.0.0.1:" + std::to_string(bot_->status_api_port()) + path;
+  return block_on(io_->executor(), run_request(io_->executor(), method, url, std::move(h), body));
+}
+
+std::pair<int, std::string> BotE2E::metrics_scrape() {
+  const auto url = "http://127.0.0.1:" + std::to_string(bot_->metrics_port()) + "/metrics";
+  return block_on(io_->executor(), run_request(io_->executor(), "GET", url, net::header_map{}, std::string()));
+}
+
+int BotE2E::discord_post(const std::string& path, const std::string& json) {
+  net::header_map h;
+  h.set("Authorization", "Bot " + fake_->options().token);
+  h.set("User-Agent", "DiscordBot (https://example.invalid, 1.0)");
+  h.set("Content-Type", "application/json");
+  return block_on(io_->executor(), run_request(io_->executor(), "POST", fake_->rest_base() + path, std::move(h), json)).first;
 }
 
 std::optional<fake::voice_connection_info> BotE2E::wait_audio(std::uint64_t packets, std::chrono::milliseconds timeout,

@@ -4,6 +4,7 @@
 // real time only as failure bounds; every wait returns as soon as its condition holds.
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/json/array.hpp>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -73,18 +74,39 @@ class BotE2E : public ::testing::Test {
   void SetUp() override;
   void TearDown() override;
 
-  // Starts an audio node on a free port; returns its index.
-  std::size_t start_node(const std::string& name);
+  // Starts an audio node on a free port; returns its index. With `search`, the node answers
+  // ytsearch:/scsearch: and plays YouTube URLs through the node tests' fake resolver,
+  // whose media URLs point at /yt/<id> on the media server.
+  std::size_t start_node(const std::string& name, const std::string& region = "us", bool search = false);
+  // Starts node `index` again (after its server was stopped) on the same port.
+  void restart_node(std::size_t index);
   settings bot_settings() const;
   void start_bot();
   void stop_bot();
 
   // A user runs a command and waits for the initial response (and the deferred edit).
   fake::interaction run(std::uint64_t user, const std::string& name, std::vector<fake::command_option> options = {});
+  // The same for a sub-command ("/profile set-autoplay enabled:true"), with raw options.
+  fake::interaction run_sub(std::uint64_t user, const std::string& group, const std::string& sub,
+                            boost::json::array options = {});
+  fake::interaction run_invocation(fake::command_invocation c);
   // The visible text of the bot's reply to an interaction (content + embed titles,
   // descriptions and field values), after its final edit.
   std::string reply_text(const fake::interaction& in);
   bool reply_ephemeral(const fake::interaction& in);
+  // A user clicks a component (button, or select menu with `values`) of `message` and
+  // waits for the bot's response.
+  fake::interaction click(std::uint64_t message, std::uint64_t user, const std::string& custom_id,
+                          std::vector<std::string> values = {});
+  // A user types `typed` into `option` of /`name`: the bot's autocomplete response.
+  fake::interaction autocomplete(std::uint64_t user, const std::string& name, const std::string& option,
+                                 const std::string& typed);
+  // The bot's Status API on loopback with its key: HTTP status and body (status 0: no answer).
+  std::pair<int, std::string> status_api(const std::string& method, const std::string& path, const std::string& body = "");
+  // GET /metrics from the bot's Prometheus endpoint.
+  std::pair<int, std::string> metrics_scrape();
+  // POSTs to the fake's REST API as the bot (e.g. to register a command the bot does not know).
+  int discord_post(const std::string& path, const std::string& json);
   // The open voice connection of the demo guild, with at least `packets` recorded.
   std::optional<fake::voice_connection_info> wait_audio(std::uint64_t packets, std::chrono::milliseconds timeout = 20s,
                                                         std::uint64_t not_id = 0);
@@ -98,11 +120,14 @@ class BotE2E : public ::testing::Test {
     std::string name;
     std::unique_ptr<node::node_server> server;
     std::uint16_t port = 0;
+    std::string region;
+    node::node_config config;
   };
   std::vector<node_entry> nodes_;
   std::filesystem::path dir_;
   std::unique_ptr<vb::bot::bot> bot_;
   int queue_limit_ = 500;
+  bot_options bot_options_;  // tests may change it before start_bot()
 };
 
 }  // namespace vb::bot::test

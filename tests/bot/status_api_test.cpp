@@ -17,9 +17,9 @@ class StatusApiTest : public ::testing::Test {
     status_provider p;
     p.status_json = []() -> task<std::string> { co_return std::string(R"({"guildCount":1})"); };
     p.metrics_text = []() -> task<std::string> { co_return std::string("vectobeat_guilds 1\n"); };
-    p.reconcile = [this](std::string route, std::uint64_t guild) -> task<bool> {
+    p.reconcile = [this](std::string route, std::uint64_t guild) -> task<std::string> {
       reconciled_.push_back(route + ":" + std::to_string(guild));
-      co_return true;
+      co_return std::string(R"({"ok":true})");
     };
     server_ = std::make_unique<status_server>(ctx_.get_executor(), st, metrics_settings{}, std::move(p));
   }

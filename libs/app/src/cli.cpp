@@ -31,6 +31,7 @@ struct overrides {
   std::optional<std::uint16_t> node_port, status_port, metrics_port, panel_port, fake_port;
   std::optional<std::string> node_password, node_address, token, panel_address, database_url, fake_address, fake_token;
   std::optional<std::string> lavalink_host, lavalink_password;
+  std::optional<std::string> status_address, metrics_address;
   std::optional<std::uint16_t> lavalink_port;
   bool no_demo_guild = false;
   bool allow_private = false;
@@ -47,6 +48,8 @@ void apply(settings& s, const overrides& o) {
   if (o.allow_private) s.node.allow_private_addresses = true;
   if (o.token) s.bot.token = *o.token;
   if (o.status_port) s.status_api.port = *o.status_port;
+  if (o.status_address) s.status_api.host = *o.status_address;
+  if (o.metrics_address) s.metrics.host = *o.metrics_address;
   if (o.metrics_port) s.metrics.port = *o.metrics_port;
   if (o.panel_port) s.panel.port = *o.panel_port;
   if (o.panel_address) s.panel.address = *o.panel_address;
@@ -96,6 +99,10 @@ int run_cli(int argc, char** argv) {
     cmd->add_option("--status-port", o.status_port, "Status API port (default 3051)");
     cmd->add_option("--metrics-port", o.metrics_port, "Prometheus metrics port (default 3052)");
   }
+  up->add_option("--status-address", o.status_address, "Status API listen address (default 127.0.0.1)");
+  up->add_option("--metrics-address", o.metrics_address, "Prometheus metrics listen address (default 127.0.0.1)");
+  bot->add_option("--status-address", o.status_address, "Status API listen address (default 0.0.0.0)");
+  bot->add_option("--metrics-address", o.metrics_address, "Prometheus metrics listen address (default 0.0.0.0)");
   bot->add_option("--shards", ro.shard_range, "Shard ids this process runs, e.g. 0-3 or 5 (default: all)");
   bot->add_option("--total-shards", ro.total_shards, "Total shard count across all processes (default: from Discord)")
       ->check(CLI::Range(1, 100000));
@@ -137,6 +144,13 @@ int run_cli(int argc, char** argv) {
   } catch (const config::error& e) {
     std::fprintf(stderr, "vectobeat: configuration error: %s\n", e.what());
     return 2;
+  }
+  // `up` is a local, all-in-one demo: the Status API and metrics stay on loopback unless an
+  // address is given on the command line or configured to something other than the
+  // all-interfaces default.
+  if (*up) {
+    if (!o.status_address && ro.config.status_api.host == "0.0.0.0") ro.config.status_api.host = "127.0.0.1";
+    if (!o.metrics_address && ro.config.metrics.host == "0.0.0.0") ro.config.metrics.host = "127.0.0.1";
   }
   apply(ro.config, o);
   if (!flags.log_level.empty()) ro.config.logging.level = *log::parse_level(flags.log_level);

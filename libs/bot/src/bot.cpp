@@ -30,15 +30,6 @@ discord::rest_options rest_options_for(const settings& s) {
   return o;
 }
 
-std::string iso_time(system_time t) {
-  const auto secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
-  return buf;
-}
-
 // Runs `t` on `ex` and blocks the calling (non-I/O) thread until it finished.
 template <class T>
 T block_on(asio::any_io_executor ex, task<T> t) {
@@ -82,6 +73,14 @@ bot::impl::impl(asio::any_io_executor io_ex, clock& c, settings config, bot_opti
       api(rest),
       embeds(cfg.theme) {
   commands_total = &metrics.counter_family("vectobeat_commands_total", "Commands handled", {"command", "status"});
+  uptime_gauge = &metrics.gauge_metric("vectobeat_uptime_seconds", "Uptime of this process");
+  guilds_gauge = &metrics.gauge_metric("vectobeat_guilds", "Guilds");
+  players_gauge = &metrics.gauge_metric("vectobeat_lavalink_players", "Players");
+  active_players_gauge = &metrics.gauge_metric("vectobeat_lavalink_active_players", "Players currently playing");
+  queue_tracks_gauge = &metrics.gauge_metric("vectobeat_queue_tracks", "Tracks waiting in all queues");
+  node_up = &metrics.gauge_family("vectobeat_lavalink_node_up", "1 when the node is connected", {"node"});
+  shard_latency = &metrics.gauge_family("vectobeat_shard_latency_seconds", "Gateway heartbeat latency per shard", {"shard"});
+  shard_guilds = &metrics.gauge_family("vectobeat_shard_guilds", "Guilds per shard", {"shard"});
 }
 
 // ------------------------------------------------------------------ start
@@ -119,6 +118,7 @@ task<expected<void, std::string>> bot::impl::run_start(ptr self) {
   // Commands.
   register_music_commands(self);
   register_info_commands(self);
+  register_routing_commands(self);
   router = std::make_unique<interaction_router>(strand, clk, api, registry, router_options{opts.defer_after});
   std::weak_ptr<impl> weak = self;
   router->set_gate_checker([weak](const command_spec& spec, command_context& ctx) -> task<std::optional<std::string>> {
@@ -128,6 +128,7 @@ task<expected<void, std::string>> bot::impl::run_start(ptr self) {
   });
   router->set_result_observer([this](const std::string& name, bool ok) {
     commands_total->with({name, ok ? "success" : "error"}).inc();
+    commands_24h.add();
   });
   router->on_component("np", [weak](command_context& ctx) -> task<reply> {
     auto s = weak.lock();
@@ -138,6 +139,11 @@ task<expected<void, std::string>> bot::impl::run_start(ptr self) {
     auto s = weak.lock();
     if (!s) co_return reply::failure("The bot is shutting down.");
     co_return co_await s->on_queue_page(s, ctx);
+  });
+  router->on_component("help", [weak](command_context& ctx) -> task<reply> {
+    auto s = weak.lock();
+    if (!s) co_return reply::failure("The bot is shutting down.");
+    co_return co_await s->on_help_page(s, ctx);
   });
   if (cfg.bot.sync_commands_on_start) {
     auto r = co_await sync_commands();
@@ -171,23 +177,14 @@ task<expected<void, std::string>> bot::impl::run_start(ptr self) {
     if (!s) co_return std::string();
     co_return co_await s->render_metrics(s);
   };
-  sp.reconcile = [weak](std::string route, std::uint64_t guild_id) -> task<bool> {
+  sp.reconcile = [weak](std::string route, std::uint64_t guild_id) -> task<std::string> {
     auto s = weak.lock();
-    if (!s) co_return false;
+    if (!s) co_return std::string(R"({"ok":false})");
+    auto orig = co_await asio::this_coro::executor;
     co_await asio::post(asio::bind_executor(s->strand, asio::use_awaitable));
-    auto* g = s->find_guild(guild_id);
-    if (!g) co_return true;
-    if (route == "reconcile-settings") {
-      g->profile_loaded = false;
-      co_await s->load_profile(*g);
-      auto& q = g->queue;
-      while (q.size() > s->queue_limit(*g)) {
-        auto r = q.remove(q.size());
-        (void)r;
-      }
-      s->persist(*g);
-    }
-    co_return true;
+    auto body = co_await s->reconcile(s, std::move(route), guild_id);
+    co_await asio::post(asio::bind_executor(orig, asio::use_awaitable));
+    co_return body;
   };
   status = std::make_unique<status_server>(io, cfg.status_api, cfg.metrics, std::move(sp));
   try {
@@ -195,7 +192,41 @@ task<expected<void, std::string>> bot::impl::run_start(ptr self) {
   } catch (const std::exception& e) {
     co_return unexpected(std::string("status API / metrics: ") + e.what());
   }
+  spawn(strand, run_routing(self), "bot routing");
   co_return expected<void, std::string>{};
+}
+
+// POST /reconcile-settings: reload the guild's profile and trim its queue to the limit.
+// POST /reconcile-routing: reload the profile and re-route its player (routing.cpp).
+// Both drop the cached profile even when the guild has no player yet.
+task<std::string> bot::impl::reconcile(ptr self, std::string route, std::uint64_t guild_id) {
+  boost::json::object o{{"ok", true}, {"guildId", std::to_string(guild_id)}};
+  if (!find_guild(guild_id) && !(gw && gw->cache().guild_info(discord::snowflake(guild_id)))) {
+    o["note"] = "this bot is not in that guild";
+    co_return boost::json::serialize(o);
+  }
+  auto& g = guild(guild_id);
+  g.profile_loaded = false;
+  co_await load_profile(g);
+  if (route == "reconcile-settings") {
+    auto* gs = find_guild(guild_id);
+    std::size_t trimmed = 0;
+    while (gs && gs->queue.size() > queue_limit(*gs)) {
+      auto r = gs->queue.remove(gs->queue.size());
+      (void)r;
+      ++trimmed;
+    }
+    if (gs) persist(*gs);
+    o["trimmed"] = trimmed;
+  } else {
+    auto r = co_await reroute(self, guild_id);
+    o["region"] = r.region;
+    o["moved"] = r.moved;
+    o["from"] = r.from;
+    o["to"] = r.to;
+    o["note"] = r.note;
+  }
+  co_return boost::json::serialize(o);
 }
 
 task<expected<void, std::string>> bot::impl::sync_commands() {
@@ -306,226 +337,6 @@ task<void> bot::impl::run_stop(ptr) {
       if (!g->queue.empty()) persist(*g);
   }
   if (db) co_await db->flush();
-}
-
-// ------------------------------------------------------------------ status
-
-guild_view bot::impl::view(const guild_state& g) const {
-  guild_view v;
-  v.guild_id = g.id;
-  v.current = g.queue.current();
-  v.upcoming.assign(g.queue.upcoming().begin(), g.queue.upcoming().end());
-  v.loop = g.queue.loop();
-  v.volume = g.volume;
-  v.paused = g.paused;
-  v.position = g.position;
-  v.node = g.node;
-  v.voice_channel = g.voice_channel;
-  v.filter_preset = g.preset;
-  return v;
-}
-
-task<std::string> bot::impl::status_json(ptr) {
-  auto orig = co_await asio::this_coro::executor;
-  std::vector<llc::node_view> nodes;
-  if (pool) nodes = co_await pool->nodes();
-  co_await asio::post(asio::bind_executor(strand, asio::use_awaitable));
-  boost::json::object o;
-  const auto now = clk.system_now();
-  o["updatedAt"] = iso_time(now);
-  o["healthScore"] = 100;
-  boost::json::array ids, guild_list;
-  std::size_t guild_count = 0;
-  if (gw)
-    gw->cache().for_each_guild_id([&](discord::snowflake id) {
-      ++guild_count;
-      ids.push_back(boost::json::value(id.str()));
-      if (auto info = gw->cache().guild_info(id)) {
-        boost::json::object g;
-        g["id"] = id.str();
-        g["name"] = info->name;
-        g["memberCount"] = info->member_count;
-        g["icon"] = nullptr;
-        guild_list.push_back(std::move(g));
-      }
-    });
-  o["guildCount"] = guild_count;
-  o["guildIds"] = ids;
-  o["knownGuildIds"] = ids;
-  o["guilds"] = guild_list;
-  o["servers"] = guild_list;
-  std::size_t players = 0, active = 0, queued = 0, voice = 0, listeners = 0;
-  boost::json::array detail, listener_detail;
-  for (auto& [id, g] : guilds) {
-    if (!g->voice_channel && g->queue.empty()) continue;
-    ++players;
-    if (g->queue.current() && !g->paused) ++active;
-    queued += g->queue.size();
-    std::size_t here = 0;
-    if (g->voice_channel && gw) {
-      ++voice;
-      for (auto& vs : gw->cache().voice_states(discord::snowflake(id), discord::snowflake(*g->voice_channel)))
-        if (vs.user_id != bot_user) ++here;
-      listeners += here;
-    }
-    boost::json::object d;
-    d["guildId"] = std::to_string(id);
-    auto info = gw ? gw->cache().guild_info(discord::snowflake(id)) : std::nullopt;
-    d["guildName"] = info ? info->name : std::string();
-    d["isPlaying"] = g->queue.current() && !g->paused;
-    d["queueLength"] = g->queue.size();
-    d["textChannelId"] = g->text_channel ? boost::json::value(std::to_string(*g->text_channel)) : nullptr;
-    d["voiceChannelId"] = g->voice_channel ? boost::json::value(std::to_string(*g->voice_channel)) : nullptr;
-    if (auto& c = g->queue.current()) {
-      boost::json::object t;
-      t["title"] = c->track.info.title;
-      t["author"] = c->track.info.author;
-      t["identifier"] = c->track.info.identifier;
-      t["uri"] = c->track.info.uri ? boost::json::value(*c->track.info.uri) : nullptr;
-      t["duration"] = c->track.info.is_stream ? 0 : c->track.info.length;
-      d["currentTrack"] = t;
-    } else {
-      d["currentTrack"] = nullptr;
-    }
-    d["listeners"] = here;
-    d["nodeName"] = g->node;
-    d["nodeRegion"] = "";
-    d["desiredRegion"] = "auto";
-    detail.push_back(std::move(d));
-    if (g->voice_channel) {
-      boost::json::object l;
-      l["guildId"] = std::to_string(id);
-      l["guildName"] = info ? info->name : std::string();
-      l["channelId"] = std::to_string(*g->voice_channel);
-      auto ch = gw ? gw->cache().channel_info(discord::snowflake(id), discord::snowflake(*g->voice_channel)) : std::nullopt;
-      l["channelName"] = ch ? ch->name : std::string();
-      l["listeners"] = here;
-      listener_detail.push_back(std::move(l));
-    }
-  }
-  o["players"] = players;
-  o["activePlayers"] = active;
-  o["listeners"] = listeners;
-  o["currentListeners"] = listeners;
-  o["activeListeners"] = listeners;
-  o["queueTracks"] = queued;
-  o["queueLength"] = queued;
-  o["voiceConnections"] = voice;
-  o["activeVoice"] = voice;
-  o["connectedVoiceChannels"] = voice;
-  o["listeners24h"] = listeners;
-  o["listenerPeak24h"] = listeners;
-  const auto st = streams.load();
-  o["totalStreams"] = st;
-  o["streams"] = st;
-  o["streamCount"] = st;
-  const double up = std::chrono::duration<double>(clk.now() - started_at).count();
-  o["uptimeSeconds"] = up;
-  o["uptime"] = up;
-  o["uptimePercent"] = 100.0;
-  o["uptimePercentage"] = 100.0;
-  o["uptime_percent"] = 100.0;
-  double lat = gw ? gw->average_latency_ms() : -1;
-  if (lat < 0 || !std::isfinite(lat)) lat = 0;
-  o["latency"] = lat;
-  o["averageLatency"] = lat;
-  o["latencyMs"] = lat;
-  double best = 0, worst = 0;
-  boost::json::array shards;
-  int online = 0, total = 0;
-  if (gw) {
-    for (auto& s : gw->status()) {
-      ++total;
-      const bool on = s.state == discord::shard_state::ready;
-      online += on;
-      const double l = s.latency_ms < 0 ? 0 : s.latency_ms;
-      if (total == 1 || l < best) best = l;
-      worst = std::max(worst, l);
-      shards.push_back(boost::json::object{{"id", s.shard_id}, {"latency", l}, {"online", on}});
-    }
-  }
-  o["latencyBest"] = best;
-  o["latencyP95"] = worst;
-  o["loopLagMs"] = 0;
-  o["shardsOnline"] = online;
-  o["shardsTotal"] = gw ? gw->total_shards() : 0;
-  o["shardCount"] = gw ? gw->total_shards() : 0;
-  o["shards"] = shards;
-  o["incidents24h"] = 0;
-  o["incidents"] = 0;
-  o["incidentsTotal"] = 0;
-  double total_cmds = 0;
-  commands_total->for_each([&](const std::vector<std::string>&, const metrics::counter& c) { total_cmds += c.value(); });
-  o["commands24h"] = total_cmds;
-  o["commandCount24h"] = total_cmds;
-  o["commandsTotal"] = total_cmds;
-  boost::json::array cmds;
-  boost::json::object reference;
-  for (auto* s : registry.all()) {
-    boost::json::object c{{"name", "/" + s->name}, {"description", s->description}, {"category", s->category}};
-    cmds.push_back(c);
-    auto& cat = reference[s->category];
-    if (!cat.is_array()) cat = boost::json::array();
-    cat.as_array().push_back(boost::json::object{{"name", "/" + s->name}, {"description", s->description}});
-  }
-  o["commands"] = cmds;
-  o["commandReference"] = reference;
-  o["commandCategories"] = reference;
-  o["playersDetail"] = detail;
-  o["listenerDetail"] = listener_detail;
-  o["isOnline"] = online > 0;
-  o["onlineSince"] = iso_time(started_sys);
-  if (pool) {
-    boost::json::array ns;
-    for (auto& n : nodes) {
-      std::size_t playing = 0;
-      for (auto& [id, g] : guilds)
-        if (g->node == n.name && g->queue.current() && !g->paused) ++playing;
-      ns.push_back(boost::json::object{{"name", n.name},
-                                       {"available", n.status == llc::node_status::ready},
-                                       {"players", n.players},
-                                       {"playingPlayers", playing},
-                                       {"region", n.region}});
-    }
-    o["nodes"] = ns;
-  }
-  auto text = boost::json::serialize(o);
-  co_await asio::post(asio::bind_executor(orig, asio::use_awaitable));
-  co_return text;
-}
-
-task<std::string> bot::impl::render_metrics(ptr) {
-  auto orig = co_await asio::this_coro::executor;
-  std::vector<llc::node_view> nodes;
-  if (pool) nodes = co_await pool->nodes();
-  co_await asio::post(asio::bind_executor(strand, asio::use_awaitable));
-  std::size_t players = 0, active = 0, queued = 0;
-  for (auto& [id, g] : guilds) {
-    if (!g->voice_channel && g->queue.empty()) continue;
-    ++players;
-    if (g->queue.current() && !g->paused) ++active;
-    queued += g->queue.size();
-  }
-  metrics.gauge_metric("vectobeat_uptime_seconds", "Uptime of this process")
-      .set(std::chrono::duration<double>(clk.now() - started_at).count());
-  metrics.gauge_metric("vectobeat_guilds", "Guilds").set(gw ? static_cast<double>(gw->cache().guild_count()) : 0);
-  metrics.gauge_metric("vectobeat_lavalink_players", "Players").set(static_cast<double>(players));
-  metrics.gauge_metric("vectobeat_lavalink_active_players", "Players currently playing").set(static_cast<double>(active));
-  metrics.gauge_metric("vectobeat_queue_tracks", "Tracks waiting in all queues").set(static_cast<double>(queued));
-  auto& up = metrics.gauge_family("vectobeat_lavalink_node_up", "1 when the node is connected", {"node"});
-  for (auto& n : nodes) up.with({n.name}).set(n.status == llc::node_status::ready ? 1 : 0);
-  auto& lat = metrics.gauge_family("vectobeat_shard_latency_seconds", "Gateway heartbeat latency per shard", {"shard"});
-  auto& sg = metrics.gauge_family("vectobeat_shard_guilds", "Guilds per shard", {"shard"});
-  if (gw) {
-    for (auto& s : gw->status()) {
-      lat.with({std::to_string(s.shard_id)}).set(s.latency_ms < 0 ? 0 : s.latency_ms / 1000.0);
-      sg.with({std::to_string(s.shard_id)})
-          .set(static_cast<double>(gw->cache().guild_count(s.shard_id, std::max(1, gw->total_shards()))));
-    }
-  }
-  auto text = metrics.render();
-  co_await asio::post(asio::bind_executor(orig, asio::use_awaitable));
-  co_return text;
 }
 
 // ------------------------------------------------------------------ public API

@@ -18,9 +18,8 @@ task<void> bot::impl::on_voice_state(ptr, discord::voice_state v) {
   // Someone else moved: when the bot's channel is left empty, start the idle timer.
   auto* g = find_guild(guild_id);
   if (!g || !g->voice_channel || !gw) co_return;
-  std::size_t others = 0;
-  for (auto& s : gw->cache().voice_states(discord::snowflake(guild_id), discord::snowflake(*g->voice_channel)))
-    if (s.user_id != bot_user) ++others;
+  const auto others = count_listeners(*g);
+  listener_levels.sample(others);
   if (others == 0) start_idle(*g);
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The bot's internals shared by its translation units (bot.cpp: wiring and lifecycle;
 // bot_events.cpp: gateway and node events; guild_player.cpp: per-guild playback;
-// music_commands.cpp / info_commands.cpp: the command handlers; status in bot.cpp).
+// music_commands.cpp / info_commands.cpp: the command handlers; bot_status.cpp: status).
 // Everything here runs on `strand` unless noted.
 #include <atomic>
 #include <chrono>
@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "vectobeat/bot/activity_window.hpp"
 #include "vectobeat/bot/bot.hpp"
 #include "vectobeat/bot/command_registry.hpp"
 #include "vectobeat/bot/embed_factory.hpp"
@@ -48,7 +49,19 @@ struct guild_state {
   bool autoplay = false;
   storage::announcement_style announcement = storage::announcement_style::rich;
   bool profile_loaded = false;
+  std::string region = "auto";  // preferred node region (profile "lavalinkRegion")
 };
+
+// What /reconcile-routing (and /settings region) did with a guild's player.
+struct route_outcome {
+  std::string region = "auto";
+  bool moved = false;
+  std::string from, to;  // node names ("" without a player)
+  std::string note;      // why, for people
+};
+
+// Text searches go through this source first (/play, autocomplete), as the original did.
+inline constexpr std::string_view play_search_prefix = "ytsearch:";
 
 struct bot::impl : std::enable_shared_from_this<impl> {
   using ptr = std::shared_ptr<impl>;
@@ -89,7 +102,23 @@ struct bot::impl : std::enable_shared_from_this<impl> {
 
   metrics::registry metrics;
   metrics::family<metrics::counter>* commands_total = nullptr;
+  // Registered once (the registry refuses a second registration); set at every scrape.
+  metrics::gauge* uptime_gauge = nullptr;
+  metrics::gauge* guilds_gauge = nullptr;
+  metrics::gauge* players_gauge = nullptr;
+  metrics::gauge* active_players_gauge = nullptr;
+  metrics::gauge* queue_tracks_gauge = nullptr;
+  metrics::family<metrics::gauge>* node_up = nullptr;
+  metrics::family<metrics::gauge>* shard_latency = nullptr;
+  metrics::family<metrics::gauge>* shard_guilds = nullptr;
   std::atomic<std::uint64_t> streams{0};
+  // Rolling 24 h windows of the Status API (strand only).
+  rolling_counter commands_24h{clk};
+  rolling_counter listener_levels{clk};
+  distinct_window listeners_24h{clk};
+  // Listeners in the bot's voice channel of `g` now (strand only); each is remembered in
+  // listeners_24h.
+  std::size_t count_listeners(const guild_state& g);
 
   // ---- lifecycle (bot.cpp)
   task<expected<void, std::string>> run_start(ptr self);
@@ -136,8 +165,37 @@ struct bot::impl : std::enable_shared_from_this<impl> {
   task<std::optional<std::string>> check_gates(const command_spec& spec, command_context& ctx);
   task<reply> on_now_playing_button(ptr self, command_context& ctx);
   task<reply> on_queue_page(ptr self, command_context& ctx);
+  // /help: one page per command category, a category select menu and previous/next buttons.
+  reply help_page(std::size_t page) const;
+  task<reply> on_help_page(ptr self, command_context& ctx);
 
-  // ---- status (bot.cpp)
+  // ---- /play autocomplete search (play_search.cpp)
+  struct search_entry {
+    steady_time at{};
+    std::vector<discord::command_option_choice> choices;
+  };
+  std::map<std::string, search_entry> search_cache;  // lower-cased query -> choices
+  // Queries being searched -> timers of the autocompletes waiting for them.
+  std::map<std::string, std::vector<std::shared_ptr<timer>>> search_waiters;
+  std::chrono::seconds search_ttl() const;
+  const std::vector<discord::command_option_choice>* cached_search(const std::string& key) const;
+  // Search choices for `query`, waiting at most opts.autocomplete_budget.
+  task<std::vector<discord::command_option_choice>> search_choices(ptr self, std::string query);
+  task<void> run_search(ptr self, std::string key, std::string identifier);
+  // Titles from the guild's history containing `needle` (lower case).
+  task<std::vector<discord::command_option_choice>> history_choices(std::uint64_t guild_id, std::string needle);
+
+  // ---- regional routing (routing.cpp)
+  void register_routing_commands(const ptr& self);
+  // Re-evaluates the node of the guild's player for its region and load; moves it through
+  // the pool's move path when another node is clearly better.
+  task<route_outcome> reroute(ptr self, std::uint64_t guild_id);
+  // Every opts.routing_interval: reroute() for each guild with a playing track.
+  task<void> run_routing(ptr self);
+  // The Status API's POST /reconcile-*: the JSON body of the answer.
+  task<std::string> reconcile(ptr self, std::string route, std::uint64_t guild_id);
+
+  // ---- status (bot_status.cpp)
   task<std::string> status_json(ptr self);
   task<std::string> render_metrics(ptr self);
   guild_view view(const guild_state& g) const;

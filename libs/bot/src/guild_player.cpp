@@ -36,6 +36,8 @@ task<void> bot::impl::load_profile(guild_state& g) {
   if (auto* lim = p->extra.if_contains("queueLimit"); lim && lim->is_int64() && lim->as_int64() > 0)
     g.queue.set_limit(static_cast<std::size_t>(lim->as_int64()));
   if (auto* c = p->extra.if_contains("collaborativeQueue"); c && c->is_bool()) g.collaborative = c->as_bool();
+  if (auto* r = p->extra.if_contains("lavalinkRegion"); r && r->is_string() && r->as_string().size() <= 32)
+    g.region = std::string(r->as_string());
 }
 
 std::optional<std::string> bot::impl::join_voice(guild_state& g, std::uint64_t channel) {
@@ -100,7 +102,9 @@ task<void> bot::impl::advance(guild_state& g, bool skipped) {
   // The queue is finished: autoplay continues with a related track when the guild wants it.
   if (g.autoplay && last && !stopped) {
     auto pick = co_await recommend(g, *last);
+    if (!pick) lg.info("[guild {}] autoplay: nothing related to {} found", g.id, last->track.info.title);
     if (pick) {
+      lg.info("[guild {}] autoplay: {} after {}", g.id, pick->track.info.title, last->track.info.title);
       auto r = co_await start_entry(g, *pick);
       if (r) {
         if (g.text_channel) {
@@ -167,12 +171,20 @@ task<std::optional<storage::queue_entry>> bot::impl::recommend(guild_state& g, s
     }
   }
   if (!pool || artist.empty()) co_return std::nullopt;
-  auto r = co_await pool->load_tracks("ytsearch" + std::to_string(limit) + ":" + artist + " " + last.track.info.title,
+  // Lavalink's search prefix is "ytsearch:" (the node decides how many results); the
+  // original's yt-dlp style "ytsearch10:" is no source any Lavalink node knows.
+  auto r = co_await pool->load_tracks(std::string(play_search_prefix) + artist + " " + last.track.info.title,
                                       std::string());
-  if (!r) co_return std::nullopt;
+  if (!r) {
+    lg.warn("[guild {}] autoplay search failed: {}", g.id, r.error().describe());
+    co_return std::nullopt;
+  }
+  if (auto* e = std::get_if<lavalink::exception_info>(&r->data))
+    lg.warn("[guild {}] autoplay search failed: {}", g.id, e->message.value_or(std::string("unknown error")));
   if (auto* s = std::get_if<lavalink::search_result>(&r->data))
-    for (auto& t : s->tracks)
-      if (t.info.identifier != exclude) co_return make_entry(t, last.requester.value_or(0));
+    for (std::size_t i = 0; i < s->tracks.size() && i < limit; ++i)
+      if (auto& t = s->tracks[i]; t.info.identifier != exclude && t.info.uri != last.track.info.uri)
+        co_return make_entry(t, last.requester.value_or(0));
   co_return std::nullopt;
 }
 

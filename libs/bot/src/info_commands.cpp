@@ -1,4 +1,6 @@
 // Diagnostics, help, guild profile, DJ roles, settings and playlists (contracts §2.4-2.6).
+#include <charconv>
+
 #include "bot_impl.hpp"
 #include "vectobeat/bot/permissions.hpp"
 #include "vectobeat/bot/time_format.hpp"
@@ -26,13 +28,83 @@ std::string uptime_text(std::chrono::steady_clock::duration d) {
 
 }  // namespace
 
+// Page `page` of /help: the commands of one category (pages follow by_category()), with a
+// category select menu and previous/next buttons that edit the message in place.
+reply bot::impl::help_page(std::size_t page) const {
+  const auto cats = registry.by_category();
+  reply r;
+  if (cats.empty()) return reply::failure("No commands are registered.");
+  page = std::min(page, cats.size() - 1);
+  auto it = std::next(cats.begin(), static_cast<std::ptrdiff_t>(page));
+  std::string d;
+  for (auto* s : it->second) {
+    std::string line = "`/" + s->name + "` " + s->description + "\n";
+    if (d.size() + line.size() > discord::limits::embed_description - 16) {
+      d += "\xE2\x80\xA6";
+      break;
+    }
+    d += line;
+  }
+  auto e = embeds.card(tone::info, "VectoBeat commands \xE2\x80\x94 " + it->first, d);
+  e.footer = discord::embed_footer{"Page " + std::to_string(page + 1) + "/" + std::to_string(cats.size()) +
+                                       " \xC2\xB7 /help command:<name> explains one command",
+                                   std::nullopt};
+  r.message.embeds = std::vector<discord::embed>{std::move(e)};
+  discord::select_menu menu;
+  menu.custom_id = make_custom_id({"help", "cat"});
+  menu.placeholder = "Choose a category";
+  std::size_t i = 0;
+  for (auto& [cat, list] : cats) {
+    if (i >= discord::limits::select_options) break;
+    discord::select_option o;
+    o.label = clip(cat, 100);
+    o.value = std::to_string(i);
+    o.description = clip(std::to_string(list.size()) + (list.size() == 1 ? " command" : " commands"), 100);
+    o.is_default = i == page;
+    menu.options.push_back(std::move(o));
+    ++i;
+  }
+  discord::action_row select_row;
+  select_row.components.push_back(std::move(menu));
+  discord::action_row buttons;
+  auto b = [&](std::string label, std::size_t target, const char* tag, bool disabled) {
+    discord::button x;
+    x.label = std::move(label);
+    x.custom_id = make_custom_id({"help", std::to_string(target), tag});
+    x.disabled = disabled;
+    buttons.components.push_back(std::move(x));
+  };
+  b("\xE2\x97\x80 Previous", page == 0 ? 0 : page - 1, "p", page == 0);
+  b("Next \xE2\x96\xB6", page + 1 >= cats.size() ? page : page + 1, "n", page + 1 >= cats.size());
+  r.message.components = std::vector<discord::action_row>{std::move(select_row), std::move(buttons)};
+  return r;
+}
+
+task<reply> bot::impl::on_help_page(ptr, command_context& ctx) {
+  std::string target;
+  if (!ctx.args.empty() && ctx.args[0] == "cat") {
+    auto* c = ctx.in.component();
+    if (c && !c->values.empty()) target = c->values.front();
+  } else if (!ctx.args.empty()) {
+    target = ctx.args[0];
+  }
+  std::size_t page = 0;
+  auto [p, ec] = std::from_chars(target.data(), target.data() + target.size(), page);
+  if (ec != std::errc() || p != target.data() + target.size())
+    co_return reply::failure("This help page does not exist. Run `/help` again.");
+  auto r = help_page(page);
+  r.update_message = true;
+  co_return r;
+}
+
 void bot::impl::register_info_commands(const ptr&) {
   impl* me = this;
   auto add = [&](command_spec s) { registry.add(std::move(s)); };
 
   // /help: generated from the registry.
-  add({"help", "List the commands, or explain one.", "Info",
-       {opt(option_type::string, "command", "A command name", false)}, gate::none, false, true,
+  auto help_option = opt(option_type::string, "command", "A command name", false);
+  help_option.autocomplete = true;
+  add({"help", "List the commands, or explain one.", "Info", {help_option}, gate::none, false, true,
        [me](command_context& ctx) -> task<reply> {
          if (auto name = ctx.string_option("command")) {
            std::string n = *name;
@@ -44,15 +116,22 @@ void bot::impl::register_info_commands(const ptr&) {
              d += "\n`" + o.name + "`" + (o.required ? "" : " (optional)") + ": " + o.description;
            co_return reply::embed(me->embeds.card(tone::info, "/" + s->name, d), true);
          }
-         auto e = me->embeds.card(tone::info, "VectoBeat commands", "");
-         for (auto& [cat, list] : me->registry.by_category()) {
-           std::string v;
-           for (auto* s : list) v += "`/" + s->name + "` " + s->description + "\n";
-           e.fields.push_back({cat, clip(v, 1024), false});
-         }
-         co_return reply::embed(std::move(e), true);
+         auto r = me->help_page(0);
+         r.ephemeral = true;
+         co_return r;
        },
-       {}});
+       // Command names containing what was typed.
+       [me](command_context&, std::string partial) -> task<std::vector<discord::command_option_choice>> {
+         std::vector<discord::command_option_choice> out;
+         if (!partial.empty() && partial.front() == '/') partial.erase(0, 1);
+         for (auto& c : partial) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+         for (auto* s : me->registry.all()) {
+           if (!partial.empty() && s->name.find(partial) == std::string::npos) continue;
+           out.push_back({clip("/" + s->name + " \xE2\x80\x94 " + s->description, 100), s->name});
+           if (out.size() >= discord::limits::autocomplete_choices) break;
+         }
+         co_return out;
+       }});
 
   add({"ping", "Gateway and node latency.", "Info", {}, gate::none, false, true,
        [me](command_context&) -> task<reply> {

@@ -14,6 +14,8 @@ using discord::option_type;
 
 constexpr std::size_t max_query_chars = 500;
 constexpr std::size_t queue_page_size = 10;
+// Autocomplete searches the nodes from this many typed characters on.
+constexpr std::size_t min_search_chars = 2;
 
 command_option opt(option_type t, std::string name, std::string description, bool required = true) {
   command_option o;
@@ -305,28 +307,21 @@ void bot::impl::register_music_commands(const ptr& self) {
     std::vector<discord::command_option_choice> out;
     if (partial.empty() || partial.size() > 100) co_return out;
     out.push_back({clip(partial, 100), partial});
-    if (is_url(partial) || !me->db) co_return out;
-    const auto id = ctx.guild_id;
-    const auto needle = lower(partial);
-    auto fn = [id, needle](storage::stores& s) {
-      std::vector<storage::stored_track> found;
-      auto h = s.autoplay->history(id, 50);
-      if (!h) return found;
-      for (auto& ident : *h) {
-        auto t = s.autoplay->track(ident);
-        if (!t || !*t) continue;
-        if (lower((*t)->title).find(needle) == std::string::npos && lower((*t)->author).find(needle) == std::string::npos)
-          continue;
-        found.push_back(**t);
-        if (found.size() >= 10) break;
-      }
-      return found;
+    if (is_url(partial)) co_return out;
+    auto add_unique = [&out](discord::command_option_choice c) {
+      if (out.size() >= discord::limits::autocomplete_choices) return;
+      for (auto& o : out)
+        if (o.value == c.value) return;
+      out.push_back(std::move(c));
     };
-    auto found = co_await me->db->run(fn);
-    for (auto& t : found) {
-      if (!t.uri || t.uri->size() > 100) continue;
-      out.push_back({clip(t.title + " \xE2\x80\x94 " + t.author, 100), *t.uri});
-      if (out.size() >= 25) break;
+    // Matching titles from the guild's history, then search results (within the budget).
+    if (me->db) {
+      auto found = co_await me->history_choices(ctx.guild_id, lower(partial));
+      for (auto& c : found) add_unique(std::move(c));
+    }
+    if (partial.size() >= min_search_chars) {
+      auto found = co_await me->search_choices(me->shared_from_this(), partial);
+      for (auto& c : found) add_unique(std::move(c));
     }
     co_return out;
   };

@@ -107,8 +107,8 @@ task<net::http_response> status_server::handle_status(net::http_request& req) {
       }
     }
     if (guild == 0) co_return json_error(400, "guild_required");
-    const bool ok = co_await p_.reconcile(std::string(path.substr(1)), guild);
-    co_return net::http_response::json(200, ok ? "{\"ok\":true}" : "{\"ok\":false}");
+    auto body = co_await p_.reconcile(std::string(path.substr(1)), guild);
+    co_return net::http_response::json(200, std::move(body));
   }
   co_return json_error(404, "not_found");
 }

@@ -38,6 +38,14 @@ struct bot_options {
   std::chrono::milliseconds now_playing_refresh{5000};
   // How long /nowplaying keeps its message live (the original's view timeout).
   std::chrono::milliseconds now_playing_lifetime{120'000};
+  // /play autocomplete waits at most this long for search results (Discord drops an
+  // autocomplete answer after 3 s); a slower search still fills the cache for the next
+  // keystroke.
+  std::chrono::milliseconds autocomplete_budget{1500};
+  // Every player's node is re-evaluated this often (regional routing: region, liveness,
+  // load); 0 turns the periodic pass off (routing still runs on /settings region and
+  // POST /reconcile-routing).
+  std::chrono::milliseconds routing_interval{30'000};
   // Register commands per guild (instant) instead of globally; `up` with the fake uses it.
   std::vector<std::uint64_t> command_guilds;
 };

@@ -19,8 +19,9 @@ namespace vb::bot {
 struct status_provider {
   std::function<task<std::string>()> status_json;
   std::function<task<std::string>()> metrics_text;
-  // route ("reconcile-settings" | "reconcile-routing") and the guild id from the body.
-  std::function<task<bool>(std::string route, std::uint64_t guild_id)> reconcile;
+  // route ("reconcile-settings" | "reconcile-routing") and the guild id from the body;
+  // returns the JSON object answered with 200 (at least {"ok":true|false}).
+  std::function<task<std::string>(std::string route, std::uint64_t guild_id)> reconcile;
 };
 
 // Whether `req` carries `key` as a Bearer token or x-api-key (constant-time compare).
