@@ -585,7 +585,8 @@ std::error_code voice_connection::send_opus_now(std::span<const std::uint8_t> fr
   if (frame.empty()) return voice_error::bad_length;
   if (frame.size() > max_opus_frame_bytes) return voice_error::frame_too_large;
   if (impl_->closing) return voice_error::not_ready;
-  impl_->drain();  // frames queued by send_opus() go first
+  // Frames queued by send_opus() go first (a pending drain means some are queued).
+  if (impl_->drain_posted.load(std::memory_order_acquire)) impl_->drain();
   return impl_->send_frame(frame);
 }
 
