@@ -156,9 +156,12 @@ struct decoder::impl {
   expected<void, audio_error> seek(std::int64_t target_ms);
   expected<read_status, audio_error> next_opus_packet(opus_packet& out);
   std::int64_t packet_position(const AVPacket* p, std::int64_t fallback) const;
-  bool passthrough_capable() const noexcept {
+  bool passthrough_capable() const noexcept { return opus_passthrough; }
+  bool compute_passthrough_capable() const noexcept {
     return codec->codec_id == AV_CODEC_ID_OPUS && codec->sample_rate == sample_rate && codec->ch_layout.nb_channels == 2;
   }
+  // Fixed at open; asked once per frame, so kept here rather than behind three pointers.
+  bool opus_passthrough = false;
 };
 
 expected<void, audio_error> decoder::impl::open() {
@@ -211,6 +214,7 @@ expected<void, audio_error> decoder::impl::open() {
   codec->pkt_timebase = stream->time_base;
   codec->thread_count = 1;  // no hidden threads: the node schedules decoding itself
   codec_impl = dec;
+  opus_passthrough = compute_passthrough_capable();
   if (!passthrough_capable()) {
     if (auto ok = ensure_codec_open(); !ok) return ok;
   }
