@@ -221,6 +221,33 @@ TEST_F(VoiceConnectionTest, SendOpusFromAnotherThread) {
   EXPECT_EQ(server_->undecryptable(), 0u);
 }
 
+TEST_F(VoiceConnectionTest, SendOpusNowSendsInlineOnTheExecutorThreadAfterQueuedFrames) {
+  start_server();
+  connect_ready(options());  // this thread runs the connection's only executor
+  for (int i = 0; i < 2; ++i) {
+    auto f = opus_frame(i);
+    ASSERT_FALSE(conn_->send_opus(f));  // queued: nothing runs the loop yet
+  }
+  EXPECT_EQ(conn_->stats().packets_sent, 0u);
+  auto f2 = opus_frame(2);
+  ASSERT_FALSE(conn_->send_opus_now(f2));
+  EXPECT_EQ(conn_->stats().packets_sent, 3u);  // sent before the loop ran: queued frames first
+  EXPECT_EQ(conn_->send_opus_now({}), voice_error::bad_length);
+  EXPECT_EQ(conn_->send_opus_now(bytes(max_opus_frame_bytes + 1, 0xFC)), voice_error::frame_too_large);
+  std::thread other([&] {  // another thread: it falls back to the queue
+    auto f3 = opus_frame(3);
+    EXPECT_FALSE(conn_->send_opus_now(f3));
+  });
+  other.join();
+  EXPECT_EQ(conn_->stats().packets_sent, 3u);
+  ASSERT_TRUE(run_until([&] { return server_->packets().size() == 4; }));
+  const auto& p = server_->packets();
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(p[static_cast<std::size_t>(i)].payload, opus_frame(i)) << i;
+  expect_contiguous(0, 4);
+  EXPECT_EQ(server_->count(voice_opcode::speaking), 1u);
+  EXPECT_EQ(server_->undecryptable(), 0u);
+}
+
 struct mode_case {
   std::vector<std::string> offered;
   std::vector<encryption_mode> preference;

@@ -3,9 +3,16 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include "vectobeat/voice/cipher.hpp"
 #include "vectobeat/voice/gateway_message.hpp"
@@ -82,7 +89,7 @@ struct loopback_voice_server::impl : std::enable_shared_from_this<impl> {
               s.ws = ws;
               ++s.identified;
               guild_of_ssrc[s.ssrc] = guild;
-              send(ws, ready_payload{s.ssrc, "127.0.0.1", udp.local_endpoint().port(), opts.modes}, true);
+              send(ws, ready_payload{s.ssrc, "127.0.0.1", udp_port(), opts.modes}, true);
             } else if constexpr (std::is_same_v<T, select_protocol_payload>) {
               auto it = by_guild.find(guild);
               auto chosen = parse_encryption_mode(p.mode);
@@ -122,47 +129,94 @@ struct loopback_voice_server::impl : std::enable_shared_from_this<impl> {
       auto n = co_await udp.receive_from(buf, from);
       if (!udp.is_open()) co_return;
       if (!n) continue;
-      std::span<const std::uint8_t> d(buf.data(), *n);
-      if (is_keep_alive(d)) continue;
-      if (auto req = parse_ip_discovery(d); req && req->type == ip_discovery_type::request) {
-        if (auto resp = make_ip_discovery_response(req->ssrc, from.address().to_string(), from.port()))
-          udp.send_to(*resp, from);
-        continue;
-      }
-      auto info = parse_rtp(d);
-      if (!info) continue;
-      const auto arrival = std::chrono::steady_clock::now();
-      std::lock_guard lk(mu);
-      ++packets;
-      auto g = guild_of_ssrc.find(info->header.ssrc);
-      if (g == guild_of_ssrc.end()) {
-        ++bad;
-        continue;
-      }
-      auto& s = by_guild[g->second];
-      ++s.count;
-      if (!opts.record_payloads) continue;
-      if (!s.rx) {
-        ++bad;
-        continue;
-      }
-      auto opened = s.rx->open_rtp(d, plain);
-      if (!opened) {
-        ++bad;
-        continue;
-      }
-      s.frames.push_back({{opened->payload.begin(), opened->payload.end()},
-                          opened->info.header.sequence,
-                          opened->info.header.timestamp,
-                          arrival});
+      on_datagram(std::span<const std::uint8_t>(buf.data(), *n), from, plain,
+                  [&](std::span<const std::uint8_t> r) { udp.send_to(r, from); });
     }
   }
+
+  // The polled variant (udp_poll_interval): drains the socket, then sleeps.
+  void run_polled_udp() {
+    std::vector<std::uint8_t> buf(2048), plain(2048);
+    while (!poll_stop.load()) {
+      for (;;) {
+        sockaddr_in sa{};
+        socklen_t len = sizeof sa;
+        const auto n = ::recvfrom(poll_fd, buf.data(), buf.size(), MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&sa), &len);
+        if (n <= 0) break;
+        const asio::ip::udp::endpoint from(asio::ip::address_v4(ntohl(sa.sin_addr.s_addr)), ntohs(sa.sin_port));
+        on_datagram(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(n)), from, plain,
+                    [&](std::span<const std::uint8_t> r) {
+                      (void)::sendto(poll_fd, r.data(), r.size(), 0, reinterpret_cast<const sockaddr*>(&sa), len);
+                    });
+      }
+      std::this_thread::sleep_for(opts.udp_poll_interval);  // the polling period, not a synchronisation
+    }
+  }
+
+  template <class Reply>
+  void on_datagram(std::span<const std::uint8_t> d, const asio::ip::udp::endpoint& from, std::vector<std::uint8_t>& plain,
+                   Reply&& reply) {
+    if (is_keep_alive(d)) return;
+    if (auto req = parse_ip_discovery(d); req && req->type == ip_discovery_type::request) {
+      if (auto resp = make_ip_discovery_response(req->ssrc, from.address().to_string(), from.port())) reply(*resp);
+      return;
+    }
+    auto info = parse_rtp(d);
+    if (!info) return;
+    const auto arrival = std::chrono::steady_clock::now();
+    std::lock_guard lk(mu);
+    ++packets;
+    auto g = guild_of_ssrc.find(info->header.ssrc);
+    if (g == guild_of_ssrc.end()) {
+      ++bad;
+      return;
+    }
+    auto& s = by_guild[g->second];
+    ++s.count;
+    if (!opts.record_payloads) return;
+    if (!s.rx) {
+      ++bad;
+      return;
+    }
+    auto opened = s.rx->open_rtp(d, plain);
+    if (!opened) {
+      ++bad;
+      return;
+    }
+    s.frames.push_back({{opened->payload.begin(), opened->payload.end()},
+                        opened->info.header.sequence,
+                        opened->info.header.timestamp,
+                        arrival});
+  }
+
+  std::uint16_t udp_port() const {
+    if (poll_fd < 0) return udp.local_endpoint().port();
+    sockaddr_in sa{};
+    socklen_t len = sizeof sa;
+    ::getsockname(poll_fd, reinterpret_cast<sockaddr*>(&sa), &len);
+    return ntohs(sa.sin_port);
+  }
+
+  int poll_fd = -1;
+  std::atomic<bool> poll_stop{false};
+  std::thread poll_thread;
 };
 
 loopback_voice_server::loopback_voice_server(asio::any_io_executor ex, loopback_voice_options opts)
     : impl_(std::make_shared<impl>(ex, std::move(opts))) {
-  if (auto ec = impl_->udp.bind({asio::ip::make_address("127.0.0.1"), 0}))
+  if (impl_->opts.udp_poll_interval.count() > 0) {
+    impl_->poll_fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (impl_->poll_fd < 0 || ::bind(impl_->poll_fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0)
+      throw std::runtime_error("loopback voice: UDP bind failed");
+    const int rcvbuf = 8 << 20;  // a poll interval of packets from thousands of players
+    (void)::setsockopt(impl_->poll_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    impl_->poll_thread = std::thread([self = impl_.get()] { self->run_polled_udp(); });
+  } else if (auto ec = impl_->udp.bind({asio::ip::make_address("127.0.0.1"), 0})) {
     throw std::runtime_error("loopback voice: UDP bind failed: " + ec.message());
+  }
   net::server_options so;
   so.name = "voice-loopback";
   so.tls = impl_->opts.tls;
@@ -178,8 +232,10 @@ loopback_voice_server::loopback_voice_server(asio::any_io_executor ex, loopback_
   impl_->http = std::make_unique<net::http_server>(ex, so, std::move(on_request), std::move(on_upgrade));
   impl_->http->listen("127.0.0.1", 0);
   auto self = impl_;
-  auto udp_loop = [self]() -> task<void> { co_await self->run_udp(); };
-  asio::co_spawn(ex, std::move(udp_loop), asio::detached);
+  if (impl_->poll_fd < 0) {
+    auto udp_loop = [self]() -> task<void> { co_await self->run_udp(); };
+    asio::co_spawn(ex, std::move(udp_loop), asio::detached);
+  }
 }
 
 loopback_voice_server::~loopback_voice_server() { stop(); }
@@ -192,6 +248,11 @@ void loopback_voice_server::stop() {
   }
   impl_->http->stop();
   impl_->udp.close();
+  if (impl_->poll_thread.joinable()) {
+    impl_->poll_stop = true;
+    impl_->poll_thread.join();
+    ::close(impl_->poll_fd);
+  }
 }
 
 std::string loopback_voice_server::endpoint() const { return "127.0.0.1:" + std::to_string(impl_->http->port()); }

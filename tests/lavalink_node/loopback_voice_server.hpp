@@ -29,6 +29,10 @@ struct loopback_voice_options {
   std::optional<net::tls_files> tls;
   bool record_payloads = true;  // false: count packets only (no decryption)
   std::vector<std::string> modes{"aead_aes256_gcm_rtpsize", "aead_xchacha20_poly1305_rtpsize"};
+  // Benchmarks: > 0 reads UDP from a plain socket on its own thread every interval, without
+  // readiness waits. Over loopback the sender's send() runs the receive path too; with nobody
+  // waiting on the socket it does not also pay for waking the receiver once per packet.
+  std::chrono::milliseconds udp_poll_interval{0};
 };
 
 class loopback_voice_server {

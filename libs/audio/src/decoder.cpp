@@ -7,6 +7,7 @@
 
 #include "ffmpeg_support.hpp"
 #include "sample_fifo.hpp"
+#include "vectobeat/audio/resampler.hpp"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -23,10 +24,6 @@ constexpr AVRational output_time_base{1, sample_rate};
 // Decoding starts this long before a seek target so codecs with state (MP3 bit reservoir, AAC
 // overlap, Opus) have converged by the target; the pre-roll output is discarded.
 constexpr std::int64_t seek_preroll_ms = 100;
-// Room for the largest common decoded frame after resampling (FLAC 4608 at 44.1 kHz -> 5016,
-// Opus 120 ms 5760) plus a partial output frame, so steady decoding never grows the FIFO (64 KiB;
-// rare larger frames, such as 8192-sample Vorbis blocks, grow it once).
-constexpr std::size_t fifo_capacity_samples = 8192;
 
 std::int64_t ms_to_samples(std::int64_t ms) { return ms * (sample_rate / 1000); }
 std::chrono::milliseconds samples_to_ms(std::int64_t samples) {
@@ -60,6 +57,9 @@ struct decoder::impl {
   // FFmpeg's Opus decoder state is ~240 KB, and a passthrough player never needs it.
   bool codec_open = false;
   SwrContext* swr = nullptr;
+  // Float input with one or two channels at a common rate goes through our resampler (a few KB
+  // of state instead of swresample's ~170 KB); everything else through swresample.
+  std::optional<resampler> rs;
   AVPacket* pkt = nullptr;
   AVPacket* passthrough_pkt = nullptr;  // the packet last handed out by next_opus_packet()
   AVFrame* frame = nullptr;
@@ -72,7 +72,9 @@ struct decoder::impl {
   int swr_in_rate = 0;
   AVChannelLayout swr_in_layout{};
 
-  detail::sample_fifo fifo{fifo_capacity_samples};
+  // Starts empty and grows to what the stream needs within its first frames (two resampled
+  // frames, ~20 KB for MP3), then stays: a passthrough player never allocates it.
+  detail::sample_fifo fifo;
   std::int64_t fifo_start = 0;    // 48 kHz sample index of the FIFO head
   std::int64_t seek_target = -1;  // discard output before this sample index
   bool anchor_pending = false;    // re-anchor fifo_start on the next decoded frame's pts
@@ -154,9 +156,12 @@ struct decoder::impl {
   expected<void, audio_error> seek(std::int64_t target_ms);
   expected<read_status, audio_error> next_opus_packet(opus_packet& out);
   std::int64_t packet_position(const AVPacket* p, std::int64_t fallback) const;
-  bool passthrough_capable() const noexcept {
+  bool passthrough_capable() const noexcept { return opus_passthrough; }
+  bool compute_passthrough_capable() const noexcept {
     return codec->codec_id == AV_CODEC_ID_OPUS && codec->sample_rate == sample_rate && codec->ch_layout.nb_channels == 2;
   }
+  // Fixed at open; asked once per frame, so kept here rather than behind three pointers.
+  bool opus_passthrough = false;
 };
 
 expected<void, audio_error> decoder::impl::open() {
@@ -209,6 +214,7 @@ expected<void, audio_error> decoder::impl::open() {
   codec->pkt_timebase = stream->time_base;
   codec->thread_count = 1;  // no hidden threads: the node schedules decoding itself
   codec_impl = dec;
+  opus_passthrough = compute_passthrough_capable();
   if (!passthrough_capable()) {
     if (auto ok = ensure_codec_open(); !ok) return ok;
   }
@@ -259,17 +265,22 @@ expected<void, audio_error> decoder::impl::configure_resampler(const AVFrame* f)
   } else if (av_channel_layout_copy(&in, &f->ch_layout) < 0) {
     return fail(audio_error::out_of_memory);
   }
-  if (swr != nullptr && f->format == swr_in_format && f->sample_rate == swr_in_rate &&
+  if ((swr != nullptr || rs) && f->format == swr_in_format && f->sample_rate == swr_in_rate &&
       av_channel_layout_compare(&in, &swr_in_layout) == 0) {
     av_channel_layout_uninit(&in);
     return {};
   }
   swr_free(&swr);
+  rs.reset();
   av_channel_layout_uninit(&swr_in_layout);
   swr_in_layout = in;
   swr_in_format = f->format;
   swr_in_rate = f->sample_rate;
   if (f->sample_rate <= 0) return fail(audio_error::invalid_data);
+  if (f->format == AV_SAMPLE_FMT_FLT || f->format == AV_SAMPLE_FMT_FLTP) {
+    rs = resampler::create(f->sample_rate, swr_in_layout.nb_channels);
+    if (rs) return {};
+  }
   AVChannelLayout out = AV_CHANNEL_LAYOUT_STEREO;
   int r = swr_alloc_set_opts2(&swr, &out, AV_SAMPLE_FMT_FLT, sample_rate, &swr_in_layout,
                               static_cast<AVSampleFormat>(f->format), f->sample_rate, 0, nullptr);
@@ -284,6 +295,7 @@ expected<void, audio_error> decoder::impl::configure_resampler(const AVFrame* f)
 }
 
 void decoder::impl::reset_resampler() {
+  if (rs) rs->reset();
   if (swr != nullptr) {
     swr_close(swr);
     if (swr_init(swr) < 0) swr_free(&swr);  // rebuilt on the next frame
@@ -336,7 +348,11 @@ expected<void, audio_error> decoder::impl::decode_step() {
     return appended;
   }
   if (r == AVERROR_EOF) {
-    if (swr != nullptr) {
+    if (rs) {
+      float* dst = fifo.prepare(rs->max_output(0));
+      fifo.commit(rs->flush(dst));
+      discard_before_target();
+    } else if (swr != nullptr) {
       // Drain the resampler's delay line.
       for (;;) {
         const int room = std::max(swr_get_out_samples(swr, 0), 0) + 32;
@@ -378,6 +394,14 @@ expected<void, audio_error> decoder::impl::append_frame(const AVFrame* f) {
       fifo_start = std::max<std::int64_t>(0, av_rescale_q(ts - origin_pts, stream->time_base, output_time_base));
     }
     anchor_pending = false;
+  }
+  if (rs) {
+    const auto n_in = static_cast<std::size_t>(f->nb_samples);
+    float* dst = fifo.prepare(rs->max_output(n_in));
+    const auto planes = reinterpret_cast<const float* const*>(f->extended_data);
+    fifo.commit(rs->process(planes, f->format == AV_SAMPLE_FMT_FLTP, n_in, dst));
+    discard_before_target();
+    return {};
   }
   const int room = swr_get_out_samples(swr, f->nb_samples);
   if (room < 0) return fail(audio_error::resampler_error, room);

@@ -1,6 +1,6 @@
 #pragma once
 // Interleaved stereo float FIFO over one linear buffer. Writers reserve space at the tail
-// (prepare/commit) so producers such as swr_convert and SoundTouch write in place; readers take
+// (prepare/commit) so producers such as the resamplers and SoundTouch write in place; readers take
 // from the head. The buffer is compacted with memmove when the tail reaches the end, and grows
 // (allocates) only when the content would not fit: size it at construction for no allocation.
 #include <algorithm>
@@ -29,7 +29,7 @@ class sample_fifo {
       const std::size_t used = size();
       if (used + n > capacity()) {
         std::vector<float> bigger(std::max(capacity() * 2, used + n) * channel_count);
-        std::memcpy(bigger.data(), data(), used * channel_count * sizeof(float));
+        if (used > 0) std::memcpy(bigger.data(), data(), used * channel_count * sizeof(float));
         buf_.swap(bigger);
       } else if (used > 0) {
         std::memmove(buf_.data(), data(), used * channel_count * sizeof(float));

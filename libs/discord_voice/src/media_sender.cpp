@@ -4,13 +4,14 @@
 
 namespace vb::voice::detail {
 
-media_sender::media_sender(std::size_t depth) : ring_(depth == 0 ? 1 : depth) {}
+media_sender::media_sender(std::size_t depth) : depth_(depth == 0 ? 1 : depth) {}
 
 std::error_code media_sender::enqueue(std::span<const std::uint8_t> frame) noexcept {
   if (!ready()) return voice_error::not_ready;
   if (frame.empty()) return voice_error::bad_length;
   if (frame.size() > max_opus_frame_bytes) return voice_error::frame_too_large;
   std::lock_guard lk(mu_);
+  if (ring_.empty()) ring_.resize(depth_);  // first use: send_opus_now() callers never need it
   if (count_ == ring_.size()) {
     dropped_.fetch_add(1, std::memory_order_relaxed);
     return voice_error::queue_full;

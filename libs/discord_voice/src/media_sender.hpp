@@ -1,6 +1,6 @@
 #pragma once
 // Internal: the outgoing media path of one voice connection. Producers on any thread
-// copy Opus frames into a preallocated ring (enqueue); the connection's strand pops them
+// copy Opus frames into a ring allocated on first use (enqueue); the connection's strand pops them
 // and turns each into one RTP packet (header, transport encryption, non-blocking UDP
 // send) in a preallocated buffer. Nothing here allocates per packet.
 #include <array>
@@ -63,7 +63,8 @@ class media_sender {
     std::size_t size = 0;
   };
 
-  std::vector<slot> ring_;
+  std::size_t depth_;
+  std::vector<slot> ring_;  // allocated by the first enqueue()
   std::mutex mu_;
   std::size_t head_ = 0;
   std::size_t count_ = 0;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <thread>
 #include <random>
 
 #include "media_sender.hpp"
@@ -84,6 +85,7 @@ struct voice_connection::impl : std::enable_shared_from_this<voice_connection::i
   mutable std::mutex error_mu;
   std::error_code error;
   std::atomic<bool> drain_posted{false};
+  std::atomic<std::thread::id> strand_thread{};  // the thread do_connect ran on (send_opus_now)
   detail::media_sender media;
 
   // ---------------------------------------------------------------- strand only
@@ -205,6 +207,7 @@ struct voice_connection::impl : std::enable_shared_from_this<voice_connection::i
   void do_connect(ptr self) {
     if (started || closing) return;
     started = true;
+    strand_thread.store(std::this_thread::get_id(), std::memory_order_release);
     spawn(strand, run_main(std::move(self)), "voice connection");
   }
 
@@ -230,15 +233,17 @@ struct voice_connection::impl : std::enable_shared_from_this<voice_connection::i
 
   void drain() {
     drain_posted.store(false, std::memory_order_release);
-    while (media.pop([this](std::span<const std::uint8_t> frame) {
-      stop_silence();  // audio is back: no silence, no "speaking 0"
-      if (!announced) {
-        speaking_wanted = true;
-        send_speaking(true);
-      }
-      media.send(frame);
-    })) {
+    while (media.pop([this](std::span<const std::uint8_t> frame) { send_frame(frame); })) {
     }
+  }
+
+  std::error_code send_frame(std::span<const std::uint8_t> frame) {
+    stop_silence();  // audio is back: no silence, no "speaking 0"
+    if (!announced) {
+      speaking_wanted = true;
+      send_speaking(true);
+    }
+    return media.send(frame);
   }
 
   // ---------------------------------------------------------------- coroutines
@@ -572,6 +577,17 @@ std::error_code voice_connection::send_opus(std::span<const std::uint8_t> frame)
   if (!impl_->drain_posted.exchange(true, std::memory_order_acq_rel))
     asio::post(impl_->strand, [self = impl_] { self->drain(); });
   return {};
+}
+
+std::error_code voice_connection::send_opus_now(std::span<const std::uint8_t> frame) {
+  if (std::this_thread::get_id() != impl_->strand_thread.load(std::memory_order_acquire)) return send_opus(frame);
+  if (!impl_->media.ready()) return voice_error::not_ready;
+  if (frame.empty()) return voice_error::bad_length;
+  if (frame.size() > max_opus_frame_bytes) return voice_error::frame_too_large;
+  if (impl_->closing) return voice_error::not_ready;
+  // Frames queued by send_opus() go first (a pending drain means some are queued).
+  if (impl_->drain_posted.load(std::memory_order_acquire)) impl_->drain();
+  return impl_->send_frame(frame);
 }
 
 int voice_connection::ping_ms() const noexcept { return impl_->ping.load(); }

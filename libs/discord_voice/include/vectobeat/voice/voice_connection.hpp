@@ -127,8 +127,15 @@ class voice_connection {
   void set_speaking(bool speaking);
   // Queues one 20 ms Opus frame; it is sent as the next RTP packet (sequence +1,
   // timestamp +960). Announces speaking first when needed. Errors: not_ready (no
-  // session), frame_too_large, bad_length (empty), queue_full. Does not allocate.
+  // session), frame_too_large, bad_length (empty), queue_full. Allocates the queue on first use
+  // only.
   std::error_code send_opus(std::span<const std::uint8_t> frame);
+  // Like send_opus(), but encrypts and sends the frame now, on the calling thread, with no
+  // queue and no hand-over to the strand. Contract: call it only on the single thread that
+  // runs the connection's executor (an io_context run by one thread, like the node's frame
+  // workers), so no handler of the connection can run meanwhile. Called on another thread than
+  // the one that started the connection, it falls back to send_opus(). Does not allocate.
+  std::error_code send_opus_now(std::span<const std::uint8_t> frame);
 
   // Round trip of the last acknowledged heartbeat in ms; -1 while not connected.
   int ping_ms() const noexcept;
