@@ -15,6 +15,18 @@ function(vb_library name)
   endif()
 endfunction()
 
+# vb_test_support(name SOURCES ... DEPS ...): helpers shared by several test executables
+# (media servers, scripted voice servers, certificates, signal analysis), compiled once into
+# a static library vb::test_<name> instead of once per executable (docs/building.md).
+function(vb_test_support name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(vb_test_${name} STATIC ${ARG_SOURCES})
+  add_library(vb::test_${name} ALIAS vb_test_${name})
+  target_compile_options(vb_test_${name} PRIVATE ${VB_WARNINGS} ${VB_TEST_OPT_FLAGS})
+  target_include_directories(vb_test_${name} PUBLIC ${PROJECT_SOURCE_DIR}/tests)
+  target_link_libraries(vb_test_${name} PUBLIC ${ARG_DEPS} GTest::gtest)
+endfunction()
+
 # vb_test(name SOURCES ... DEPS ... [LABELS ...] [PREFIX p]): one gtest executable per
 # library. Every discovered test is named "<PREFIX><Suite>.<Case>"; PREFIX defaults to
 # "<name>." so `ctest -R <library>` selects one library's tests. (TEST_PREFIX is an alias.)
@@ -27,7 +39,7 @@ function(vb_test name)
     set(prefix "${ARG_TEST_PREFIX}")
   endif()
   add_executable(${name} ${ARG_SOURCES})
-  target_compile_options(${name} PRIVATE ${VB_WARNINGS})
+  target_compile_options(${name} PRIVATE ${VB_WARNINGS} ${VB_TEST_OPT_FLAGS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   set(labels unit)

@@ -48,7 +48,7 @@ std::vector<float> decode_all(decoder& d) {
 double duration_ms(const std::vector<float>& pcm) { return static_cast<double>(pcm.size()) / channel_count / 48.0; }
 
 // Middle of a signal, away from codec start-up and tail effects.
-std::vector<float> middle(const std::vector<float>& mono) {
+std::vector<float> steady_part(const std::vector<float>& mono) {
   const std::size_t skip = std::min<std::size_t>(4800, mono.size() / 4);
   return {mono.begin() + static_cast<std::ptrdiff_t>(skip), mono.end() - static_cast<std::ptrdiff_t>(skip)};
 }
@@ -75,7 +75,7 @@ TEST_P(decoder_format_test, decodes_to_48k_stereo_tone_with_metadata) {
   const auto pcm = decode_all(*d);
   EXPECT_NEAR(duration_ms(pcm), 3000.0 + f.slack_ms, 20.0) << f.file;
   for (int c = 0; c < 2; ++c) {
-    const auto mono = middle(test::channel(pcm, c));
+    const auto mono = steady_part(test::channel(pcm, c));
     EXPECT_NEAR(test::zero_crossing_frequency(mono), 1000.0, 10.0) << f.file << " channel " << c;
     // lavfi's sine has amplitude 1/8, and -ac 2 spreads it at -3 dB: RMS 0.0625.
     EXPECT_NEAR(test::rms(mono), 0.0625, 0.005) << f.file;  // LAME lands 0.45 dB low
@@ -95,7 +95,7 @@ TEST_P(decoder_format_test, seek_is_accurate_within_a_frame) {
   EXPECT_EQ(d->position(), 1500ms);
   const auto rest = decode_all(*d);
   EXPECT_NEAR(duration_ms(rest), 1500.0 + f.slack_ms, 20.0) << f.file;
-  EXPECT_NEAR(test::zero_crossing_frequency(middle(test::channel(rest, 0))), 1000.0, 10.0);
+  EXPECT_NEAR(test::zero_crossing_frequency(steady_part(test::channel(rest, 0))), 1000.0, 10.0);
 
   // Backwards again, then past the end.
   ASSERT_TRUE(d->seek(500ms));
@@ -308,7 +308,7 @@ TEST(audio_decoder, opus_passthrough_packets_decode_to_the_tone) {
     }
     // Passthrough keeps the encoder's pre-skip and final padding: a little over 3 s.
     EXPECT_NEAR(static_cast<double>(samples) / 48.0, 3000.0, 40.0) << file;
-    EXPECT_NEAR(test::zero_crossing_frequency(middle(test::channel(pcm, 0))), 1000.0, 10.0) << file;
+    EXPECT_NEAR(test::zero_crossing_frequency(steady_part(test::channel(pcm, 0))), 1000.0, 10.0) << file;
     EXPECT_GT(packets, 140);
   }
 }
@@ -352,7 +352,7 @@ TEST(audio_decoder, switching_between_packets_and_pcm_keeps_the_timeline) {
   const auto before = d->position();
   const auto rest = decode_all(*d);
   EXPECT_NEAR(duration_ms(rest) + static_cast<double>(before.count()), 3000.0, 30.0);
-  EXPECT_NEAR(test::zero_crossing_frequency(middle(test::channel(rest, 1))), 1000.0, 10.0);
+  EXPECT_NEAR(test::zero_crossing_frequency(steady_part(test::channel(rest, 1))), 1000.0, 10.0);
 
   ASSERT_TRUE(d->seek(1000ms));
   ASSERT_TRUE(d->next_opus_packet(p));

@@ -12,23 +12,6 @@
 namespace vb::bot::test {
 namespace {
 
-fake::command_option str_opt(std::string name, std::string value) { return {std::move(name), boost::json::value(value), 0, false}; }
-
-fake::wav_audio tail(const fake::wav_audio& w, double seconds) {
-  fake::wav_audio t = w;
-  const auto keep = static_cast<std::size_t>(seconds * w.sample_rate) * static_cast<std::size_t>(w.channels);
-  if (t.samples.size() > keep) t.samples.erase(t.samples.begin(), t.samples.end() - static_cast<std::ptrdiff_t>(keep));
-  return t;
-}
-
-double recorded_frequency(fake::server& f, std::uint64_t connection, double last_seconds) {
-  auto bytes = f.recording_wav(connection);
-  if (!bytes) return 0;
-  auto wav = fake::decode_wav(*bytes);
-  if (!wav) return 0;
-  return analyse(tail(*wav, last_seconds)).frequency;
-}
-
 bool has_embed_title(const fake::message& m, std::string_view title) {
   for (auto& e : m.embeds)
     if (e.is_object())

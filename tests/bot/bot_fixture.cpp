@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 
 #include <cmath>
 #include <random>
@@ -392,6 +393,24 @@ std::optional<fake::voice_connection_info> BotE2E::wait_audio(std::uint64_t pack
   return fake_->wait_for_voice_connection(demo_.guild, timeout, [&](const fake::voice_connection_info& v) {
     return v.id != not_id && v.open && v.stats.packets >= packets;
   });
+}
+
+fake::command_option str_opt(std::string name, std::string value) { return {std::move(name), boost::json::value(value), 0, false}; }
+fake::command_option int_opt(std::string name, std::int64_t value) { return {std::move(name), boost::json::value(value), 0, false}; }
+
+fake::wav_audio tail(const fake::wav_audio& w, double seconds) {
+  fake::wav_audio t = w;
+  const auto keep = static_cast<std::size_t>(seconds * w.sample_rate) * static_cast<std::size_t>(w.channels);
+  if (t.samples.size() > keep) t.samples.erase(t.samples.begin(), t.samples.end() - static_cast<std::ptrdiff_t>(keep));
+  return t;
+}
+
+double recorded_frequency(fake::server& f, std::uint64_t connection, double last_seconds) {
+  auto bytes = f.recording_wav(connection);
+  if (!bytes) return 0;
+  auto wav = fake::decode_wav(*bytes);
+  if (!wav) return 0;
+  return analyse(tail(*wav, last_seconds)).frequency;
 }
 
 }  // namespace vb::bot::test

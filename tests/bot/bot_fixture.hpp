@@ -67,6 +67,14 @@ struct tone_result {
 tone_result analyse(const fake::wav_audio& w, int threshold = 1000);
 
 // Polls `done` until it holds or `timeout` passed (a failure bound, not a delay).
+// Slash-command options as a user types them.
+fake::command_option str_opt(std::string name, std::string value);
+fake::command_option int_opt(std::string name, std::int64_t value);
+// The last `seconds` of a recording.
+fake::wav_audio tail(const fake::wav_audio& w, double seconds);
+// The frequency of the last `last_seconds` the fake recorded on a voice connection (0: none).
+double recorded_frequency(fake::server& f, std::uint64_t connection, double last_seconds);
+
 bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = 15s);
 
 class BotE2E : public ::testing::Test {

@@ -9,8 +9,6 @@
 namespace vb::bot::test {
 namespace {
 
-fake::command_option str_opt(std::string name, std::string value) { return {std::move(name), boost::json::value(value), 0, false}; }
-
 class BotResilience : public BotE2E {
  protected:
   void play_and_hear(const std::string& path) {

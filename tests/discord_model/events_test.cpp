@@ -9,7 +9,7 @@
 namespace vb::discord {
 namespace {
 
-boost::json::object obj(const std::string& s) { return boost::json::parse(s).as_object(); }
+using test::obj;
 
 TEST(Events, GuildCreateKeepsWhatTheBotNeeds) {
   auto e = parse_guild_create(obj(test::guild_create_json(3)));

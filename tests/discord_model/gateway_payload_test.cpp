@@ -4,10 +4,12 @@
 
 #include <boost/json/parse.hpp>
 
+#include "discord_model/sample_payloads.hpp"
+
 namespace vb::discord {
 namespace {
 
-boost::json::object obj(const std::string& s) { return boost::json::parse(s).as_object(); }
+using test::obj;
 
 TEST(GatewayFrame, ParsesOpcodesSequenceAndEventName) {
   gateway_frame_parser p;

@@ -9,7 +9,7 @@
 namespace vb::discord {
 namespace {
 
-boost::json::object obj(const std::string& s) { return boost::json::parse(s).as_object(); }
+using test::obj;
 
 TEST(Interaction, SlashCommandWithOptionsMemberAndPermissions) {
   auto in = parse_interaction(obj(test::interaction_json(1, 1, test::play_command_data(1))));

@@ -2,12 +2,17 @@
 // Realistic gateway payloads shaped like Discord's (fields the bot ignores included), for
 // tests and the dispatch benchmark. Ids are derived from the guild index so a stream of
 // many guilds stays deterministic.
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <fmt/format.h>
 
 #include <cstdint>
 #include <string>
 
 namespace vb::discord::test {
+
+// A JSON text the test knows to be an object, parsed.
+inline boost::json::object obj(const std::string& s) { return boost::json::parse(s).as_object(); }
 
 inline constexpr std::uint64_t bot_user_id = 1100000000000000001ULL;
 inline constexpr std::uint64_t application_id = 1100000000000000002ULL;

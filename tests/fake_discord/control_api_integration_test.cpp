@@ -19,7 +19,7 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 using test::FakeTest;
 
-std::string str(const json::object& o, std::string_view key) { return std::string(vb::json::get_string(o, key).value_or("")); }
+using test::str;
 
 class ControlTest : public FakeTest {
  protected:

@@ -270,4 +270,8 @@ net::http_response FakeTest::rest(const std::string& method, const std::string& 
   return rest(method, route, json::serialize(body));
 }
 
+std::string str(const boost::json::object& o, std::string_view key) {
+  return std::string(vb::json::get_string(o, key).value_or(""));
+}
+
 }  // namespace vb::fake::test

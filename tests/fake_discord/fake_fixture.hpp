@@ -103,4 +103,7 @@ class FakeTest : public ::testing::Test {
 
 boost::json::object parse_object(const std::string& text);
 
+// A string field of a JSON object ("" when missing or not a string).
+std::string str(const boost::json::object& o, std::string_view key);
+
 }  // namespace vb::fake::test

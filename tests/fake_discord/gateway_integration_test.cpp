@@ -21,7 +21,7 @@ using test::FakeTest;
 using test::transport;
 using test::ws_client;
 
-std::string str(const json::object& o, std::string_view key) { return std::string(vb::json::get_string(o, key).value_or("")); }
+using test::str;
 const json::object& d_of(const json::object& m) { return m.at("d").as_object(); }
 
 class GatewayTest : public FakeTest {

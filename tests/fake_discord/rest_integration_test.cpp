@@ -17,7 +17,7 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 using test::FakeTest;
 
-std::string str(const json::object& o, std::string_view key) { return std::string(vb::json::get_string(o, key).value_or("")); }
+using test::str;
 json::value body(const net::http_response& r) { return r.body.empty() ? json::value(nullptr) : json::parse(r.body); }
 std::int64_t code(const net::http_response& r) { return body(r).as_object().at("code").as_int64(); }
 

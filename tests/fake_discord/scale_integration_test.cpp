@@ -44,7 +44,7 @@ constexpr int voice_count = 100;
 #endif
 constexpr int frames = 150;  // 3 s per connection
 
-std::string str(const json::object& o, std::string_view key) { return std::string(vb::json::get_string(o, key).value_or("")); }
+using test::str;
 double ms_since(steady::time_point t) { return std::chrono::duration<double, std::milli>(steady::now() - t).count(); }
 
 class ScaleTest : public FakeTest {};

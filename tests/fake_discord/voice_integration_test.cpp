@@ -27,7 +27,7 @@ using namespace std::chrono_literals;
 using test::FakeTest;
 using test::ws_client;
 
-std::string str(const json::object& o, std::string_view key) { return std::string(vb::json::get_string(o, key).value_or("")); }
+using test::str;
 
 // The audible part of channel 0 and its frequency from rising zero crossings.
 struct tone {

@@ -31,6 +31,21 @@
 
 namespace vb::bot {
 
+namespace detail {
+
+// One slash-command option, as the command tables declare them.
+inline discord::command_option opt(discord::option_type t, std::string name, std::string description,
+                                   bool required = true) {
+  discord::command_option o;
+  o.type = t;
+  o.name = std::move(name);
+  o.description = std::move(description);
+  o.required = required;
+  return o;
+}
+
+}  // namespace detail
+
 struct guild_state {
   std::uint64_t id = 0;
   music_queue queue;

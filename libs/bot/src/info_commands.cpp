@@ -13,14 +13,7 @@ namespace {
 using discord::command_option;
 using discord::option_type;
 
-command_option opt(option_type t, std::string name, std::string description, bool required = true) {
-  command_option o;
-  o.type = t;
-  o.name = std::move(name);
-  o.description = std::move(description);
-  o.required = required;
-  return o;
-}
+using detail::opt;
 
 std::string uptime_text(std::chrono::steady_clock::duration d) {
   return format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());

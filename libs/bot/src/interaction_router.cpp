@@ -8,7 +8,7 @@
 namespace vb::bot {
 
 namespace {
-log::logger& lg() {
+log::logger& router_log() {
   static log::logger l("bot.interactions");
   return l;
 }
@@ -114,7 +114,7 @@ task<void> interaction_router::handle(discord::interaction in) {
       r = co_await (*comp)(ctx);
     }
   } catch (const std::exception& e) {
-    lg().error("/{} failed: {}", ctx.command, e.what());
+    router_log().error("/{} failed: {}", ctx.command, e.what());
     r = reply::failure("Something went wrong while running this command. Please try again.");
   }
   const bool ok = !r.error;
@@ -144,12 +144,12 @@ task<void> interaction_router::run_autocomplete(const discord::interaction& in) 
     try {
       choices = co_await spec->autocomplete(ctx, std::move(partial));
     } catch (const std::exception& e) {
-      lg().warn("autocomplete for /{} failed: {}", spec->name, e.what());
+      router_log().warn("autocomplete for /{} failed: {}", spec->name, e.what());
     }
   }
   if (choices.size() > discord::limits::autocomplete_choices) choices.resize(discord::limits::autocomplete_choices);
   auto r = co_await api_.create_interaction_response(in.id, in.token, discord::interaction_response::autocomplete(std::move(choices)));
-  if (!r) lg().debug("autocomplete answer refused: {}", r.error().describe());
+  if (!r) router_log().debug("autocomplete answer refused: {}", r.error().describe());
 }
 
 task<void> interaction_router::watch_deadline(std::shared_ptr<ack_state> st) {
@@ -168,7 +168,7 @@ task<void> interaction_router::send_defer(std::shared_ptr<ack_state> st) {
   auto r = co_await api_.create_interaction_response(st->in.id, st->in.token, std::move(resp));
   if (!r) {
     ++failed_;
-    lg().warn("cannot defer interaction {}: {}", st->in.id.value(), r.error().describe());
+    router_log().warn("cannot defer interaction {}: {}", st->in.id.value(), r.error().describe());
   }
   st->phase = ack_phase::deferred;
   if (st->pending) {
@@ -191,7 +191,7 @@ task<void> interaction_router::deliver(std::shared_ptr<ack_state> st, reply r) {
       auto res = co_await api_.create_interaction_response(st->in.id, st->in.token, std::move(resp));
       if (!res) {
         ++failed_;
-        lg().warn("cannot answer interaction {}: {}", st->in.id.value(), res.error().describe());
+        router_log().warn("cannot answer interaction {}: {}", st->in.id.value(), res.error().describe());
       }
       break;
     }
@@ -228,7 +228,7 @@ task<void> interaction_router::edit_deferred(std::shared_ptr<ack_state> st, repl
   auto res = co_await api_.edit_original_response(app, st->in.token, std::move(r.message));
   if (!res) {
     ++failed_;
-    lg().warn("cannot edit the deferred answer of interaction {}: {}", st->in.id.value(), res.error().describe());
+    router_log().warn("cannot edit the deferred answer of interaction {}: {}", st->in.id.value(), res.error().describe());
   }
 }
 

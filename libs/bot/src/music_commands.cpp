@@ -17,14 +17,7 @@ constexpr std::size_t queue_page_size = 10;
 // Autocomplete searches the nodes from this many typed characters on.
 constexpr std::size_t min_search_chars = 2;
 
-command_option opt(option_type t, std::string name, std::string description, bool required = true) {
-  command_option o;
-  o.type = t;
-  o.name = std::move(name);
-  o.description = std::move(description);
-  o.required = required;
-  return o;
-}
+using detail::opt;
 
 command_option int_opt(std::string name, std::string description, double min, double max, bool required = true) {
   auto o = opt(option_type::integer, std::move(name), std::move(description), required);

@@ -12,7 +12,7 @@
 namespace vb::bot {
 
 namespace {
-log::logger& lg() {
+log::logger& status_log() {
   static log::logger l("bot.status");
   return l;
 }
@@ -62,9 +62,9 @@ void status_server::start() {
     auto fn = [this](net::http_request& r) { return handle_status(r); };
     servers_->status = std::make_unique<net::http_server>(ex_, o, fn);
     status_port_ = servers_->status->listen(status_.host, status_.port);
-    lg().info("Status API on {}:{}", status_.host, status_port_);
+    status_log().info("Status API on {}:{}", status_.host, status_port_);
   } else if (status_.enabled) {
-    lg().warn("Status API not started: set status_api.api_key (STATUS_API_KEY) or allow_unauthenticated");
+    status_log().warn("Status API not started: set status_api.api_key (STATUS_API_KEY) or allow_unauthenticated");
   }
   if (metrics_.enabled) {
     net::server_options o;
@@ -72,7 +72,7 @@ void status_server::start() {
     auto fn = [this](net::http_request& r) { return handle_metrics(r); };
     servers_->metrics = std::make_unique<net::http_server>(ex_, o, fn);
     metrics_port_ = servers_->metrics->listen(metrics_.host, metrics_.port);
-    lg().info("Prometheus metrics on {}:{}", metrics_.host, metrics_port_);
+    status_log().info("Prometheus metrics on {}:{}", metrics_.host, metrics_port_);
   }
 }
 

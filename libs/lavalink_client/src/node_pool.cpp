@@ -32,14 +32,7 @@ bool region_matches(const std::string& a, const std::string& b) {
 bool no_region(const std::string& r) { return r.empty() || region_matches(r, "auto"); }
 
 // Runs `t` on the pool's strand and resumes the caller on its own executor.
-template <class T>
-task<T> on_strand(asio::any_io_executor ex, task<T> t) {
-  co_return co_await asio::co_spawn(ex, std::move(t), asio::use_awaitable);
-}
-
-task<void> on_strand(asio::any_io_executor ex, task<void> t) {
-  co_await asio::co_spawn(ex, std::move(t), asio::use_awaitable);
-}
+using detail::on_strand;
 
 }  // namespace
 

@@ -1,7 +1,9 @@
 #pragma once
 // Internal: the state behind vb::llc::node_pool, shared by node_pool.cpp (nodes, events,
 // observation, tracks) and player_ops.cpp (voice, playback, failover).
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <deque>
 #include <mutex>
@@ -12,6 +14,20 @@
 #include "vectobeat/lavalink_client/node_pool.hpp"
 
 namespace vb::llc {
+
+namespace detail {
+
+// Runs `t` on `ex` (the pool's strand) and resumes the caller with its result.
+template <class T>
+task<T> on_strand(asio::any_io_executor ex, task<T> t) {
+  co_return co_await asio::co_spawn(ex, std::move(t), asio::use_awaitable);
+}
+
+inline task<void> on_strand(asio::any_io_executor ex, task<void> t) {
+  co_await asio::co_spawn(ex, std::move(t), asio::use_awaitable);
+}
+
+}  // namespace detail
 
 // One guild's player plus what the pool needs to route it. Strand only.
 struct player_entry {

@@ -11,14 +11,7 @@ namespace vb::llc {
 
 namespace {
 
-template <class T>
-task<T> on_strand(asio::any_io_executor ex, task<T> t) {
-  co_return co_await asio::co_spawn(ex, std::move(t), asio::use_awaitable);
-}
-
-task<void> on_strand(asio::any_io_executor ex, task<void> t) {
-  co_await asio::co_spawn(ex, std::move(t), asio::use_awaitable);
-}
+using detail::on_strand;
 
 rest_error not_found(std::uint64_t guild) {
   return {client_errc::player_not_found, 0, "no player for guild " + std::to_string(guild)};

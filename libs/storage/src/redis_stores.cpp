@@ -19,10 +19,7 @@ using conn_ptr = std::shared_ptr<redis_connection>;
 
 std::string id(std::uint64_t v) { return std::to_string(v); }
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+using detail::now_ms;
 
 storage_error error_reply(const redis_reply& r) { return {storage_errc::io, "Redis: " + r.str}; }
 

@@ -16,10 +16,7 @@ using detail::database;
 using detail::guarded;
 using detail::sqlite_failure;
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+using detail::now_ms;
 
 [[noreturn]] void corrupt(std::string what) { throw sqlite_failure{{storage_errc::corrupt, std::move(what)}}; }
 

@@ -1,9 +1,17 @@
 #pragma once
-// Internal text helpers shared by the stores.
+// Internal helpers shared by the stores: text and time.
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace vb::storage::detail {
+
+// Wall-clock milliseconds since the epoch (what the stores write as timestamps).
+inline std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 inline std::string_view trim(std::string_view s) {
   auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
