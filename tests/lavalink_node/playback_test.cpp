@@ -164,6 +164,31 @@ TEST_F(PlaybackTest, AStarvedTrackCountsNulledFramesAndIsReportedStuckOnce) {
   EXPECT_EQ(sink_->count(), 3u);
 }
 
+TEST_F(PlaybackTest, AShortUnderrunKeepsSpeakingALongOneEndsIt) {
+  opts_.max_frames = 2;
+  opts_.speaking_grace_frames = 5;
+  make();
+  auto feed = std::make_shared<starving_feed>();
+  feed->ready_ = true;
+  start(media_of(test::wav_tone(440, 2.0), feed));
+  period(10);
+  ASSERT_EQ(sink_->count(), 10u);
+  feed->ready_ = false;  // the network stalls: the buffered frame goes, then nothing
+  period(1 + 4);
+  EXPECT_EQ(sink_->count(), 11u);
+  EXPECT_EQ(sink_->speaking_off(), 0);  // 4 empty ticks: within the grace, still speaking
+  feed->ready_ = true;
+  period(5);
+  EXPECT_EQ(sink_->count(), 16u);
+  EXPECT_EQ(sink_->speaking_off(), 0);
+  feed->ready_ = false;
+  period(1 + 5);
+  EXPECT_EQ(sink_->speaking_off(), 1);  // the 5th empty tick in a row ends speaking, once
+  period(10);
+  EXPECT_EQ(sink_->speaking_off(), 1);
+  EXPECT_EQ(pb_->frames_nulled(), 4u + 15u);
+}
+
 TEST_F(PlaybackTest, ADecodeFailureMidTrackEndsFinishedWithAnException) {
   auto bytes = test::wav_tone(440, 2.0);
   auto d = audio::decoder::open(std::make_unique<failing_source>(bytes, bytes.size() / 2));

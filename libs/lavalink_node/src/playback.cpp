@@ -90,6 +90,7 @@ void playback::reset_track_state() noexcept {
   produced_any_ = false;
   passthrough_disabled_ = false;
   stuck_reported_ = false;
+  starved_ticks_ = 0;
   exception_.reset();
   queued_seek_.reset();
   end_ms_.reset();
@@ -250,6 +251,7 @@ void playback::tick(steady_time now) noexcept {
     const auto f = ring_.front();
     (void)sink_->send_opus(f.data);  // a full or closed sink drops the frame; the clock goes on
     speaking_ = true;
+    starved_ticks_ = 0;
     position_.store(f.position_ms, std::memory_order_release);
     ring_.pop();
     count(true, now);
@@ -263,7 +265,7 @@ void playback::tick(steady_time now) noexcept {
     return;
   }
   if (state_ == state::playing) count(false, now);
-  set_speaking(false);
+  if (++starved_ticks_ >= options_.speaking_grace_frames) set_speaking(false);
   if (!stuck_reported_ && now - last_progress_ >= options_.stuck_threshold) {
     stuck_reported_ = true;
     if (listener_) listener_->on_track_stuck(generation_, options_.stuck_threshold);

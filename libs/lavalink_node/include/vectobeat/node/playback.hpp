@@ -34,6 +34,11 @@ struct playback_options {
   std::chrono::milliseconds stuck_threshold{10000};
   int opus_complexity = 10;
   int opus_bitrate = 64000;
+  // Empty ticks (underruns) tolerated before speaking ends. A short underrun is a gap the
+  // listener's decoder conceals; ending speaking at once would cost five silence frames and a
+  // gateway message each time, and again when audio returns, so an overloaded node would fall
+  // further behind instead of degrading.
+  std::size_t speaking_grace_frames = 10;
 };
 
 class playback_listener {
@@ -146,6 +151,7 @@ class playback {
   bool produced_any_ = false;
   bool passthrough_disabled_ = false;  // this track's packets are not plain 20 ms Opus frames
   bool stuck_reported_ = false;
+  std::size_t starved_ticks_ = 0;  // consecutive ticks with no frame to send
   std::optional<lavalink::exception_info> exception_;
   std::optional<std::int64_t> queued_seek_;
   steady_time last_progress_{};
