@@ -20,6 +20,9 @@
 
 namespace vb::fake::detail {
 
+// Nesting bound for every JSON document the fake parses (gateway frames and REST bodies).
+inline constexpr std::size_t max_json_depth = 32;
+
 class gateway;
 class rest_router;
 class rate_limiter;

@@ -14,7 +14,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::size_t max_json_depth = 32;
 
 std::string random_hex(std::size_t n) {
   static thread_local std::mt19937_64 rng{std::random_device{}()};

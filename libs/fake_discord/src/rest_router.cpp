@@ -15,7 +15,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::string_view api_prefix = "/api/v10";
-constexpr std::size_t max_json_depth = 32;
 constexpr std::size_t max_rest_body_bytes = 1u << 20;
 
 std::vector<std::string> split(std::string_view path) {
