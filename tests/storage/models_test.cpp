@@ -98,6 +98,28 @@ TEST(GuildProfile, UsesTheOriginalFileShapeAndKeepsUnknownSettings) {
   EXPECT_FALSE(guild_profile_from_json(9, parse(R"({"announcement_style":"loud"})")));
 }
 
+TEST(StoredTrack, ASavedTrackPlaysBackAsTheSameLavalinkTrack) {
+  stored_track t;
+  t.encoded = "QAAA";
+  t.identifier = "abc";
+  t.title = "Song";
+  t.author = "Artist";
+  t.length = 212000;
+  t.uri = "https://example.com/a.mp3";
+  t.artwork_url = "https://example.com/a.jpg";
+  t.source_name = "http";
+  const auto tr = t.to_track();
+  EXPECT_EQ(tr.encoded, "QAAA");
+  EXPECT_EQ(tr.info.title, "Song");
+  EXPECT_EQ(tr.info.author, "Artist");
+  EXPECT_EQ(tr.info.length, 212000);
+  EXPECT_TRUE(tr.info.is_seekable);
+  EXPECT_EQ(tr.info.uri, t.uri);
+  EXPECT_EQ(stored_track::from(tr, std::nullopt), t);  // nothing lost either way
+  t.is_stream = true;
+  EXPECT_FALSE(t.to_track().info.is_seekable);  // a radio stream cannot seek
+}
+
 TEST(QueueState, RoundTripsEverythingARestartNeeds) {
   queue_state q;
   q.guild_id = 123456789012345678ull;

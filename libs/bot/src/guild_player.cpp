@@ -155,19 +155,7 @@ task<std::optional<storage::queue_entry>> bot::impl::recommend(guild_state& g, s
     if (!found.empty()) {
       std::size_t k = 0;
       if (cfg.autoplay.random_pick) k = std::uniform_int_distribution<std::size_t>(0, found.size() - 1)(rng);
-      auto& t = found[k];
-      lavalink::track tr;
-      tr.encoded = t.encoded;
-      tr.info.identifier = t.identifier;
-      tr.info.title = t.title;
-      tr.info.author = t.author;
-      tr.info.length = t.length;
-      tr.info.is_stream = t.is_stream;
-      tr.info.is_seekable = !t.is_stream;
-      tr.info.uri = t.uri;
-      tr.info.artwork_url = t.artwork_url;
-      tr.info.source_name = t.source_name;
-      co_return make_entry(std::move(tr), last.requester.value_or(0));
+      co_return make_entry(found[k].to_track(), last.requester.value_or(0));
     }
   }
   if (!pool || artist.empty()) co_return std::nullopt;

@@ -463,20 +463,7 @@ void bot::impl::register_info_commands(const ptr&) {
          const auto ch = me->gw->cache().voice_channel_of(discord::snowflake(id), discord::snowflake(ctx.user_id));
          if (ctx.bool_option("replace_queue").value_or(false)) g.queue.clear();
          std::vector<storage::queue_entry> entries;
-         for (auto& t : (*p)->tracks) {
-           lavalink::track tr;
-           tr.encoded = t.encoded;
-           tr.info.identifier = t.identifier;
-           tr.info.title = t.title;
-           tr.info.author = t.author;
-           tr.info.length = t.length;
-           tr.info.is_stream = t.is_stream;
-           tr.info.is_seekable = !t.is_stream;
-           tr.info.uri = t.uri;
-           tr.info.artwork_url = t.artwork_url;
-           tr.info.source_name = t.source_name;
-           entries.push_back(make_entry(std::move(tr), t.requester.value_or(ctx.user_id)));
-         }
+         for (auto& t : (*p)->tracks) entries.push_back(make_entry(t.to_track(), t.requester.value_or(ctx.user_id)));
          if (g.voice_channel != ch.value() || !g.queue.current())
            if (auto err = me->join_voice(g, ch.value())) co_return reply::failure(*err);
          g.text_channel = ctx.channel_id;

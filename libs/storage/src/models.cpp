@@ -180,6 +180,21 @@ stored_track stored_track::from(const lavalink::track& t, std::optional<std::uin
   return s;
 }
 
+lavalink::track stored_track::to_track() const {
+  lavalink::track t;
+  t.encoded = encoded;
+  t.info.identifier = identifier;
+  t.info.title = title;
+  t.info.author = author;
+  t.info.length = length;
+  t.info.is_stream = is_stream;
+  t.info.is_seekable = !is_stream;
+  t.info.uri = uri;
+  t.info.artwork_url = artwork_url;
+  t.info.source_name = source_name;
+  return t;
+}
+
 value to_json(const stored_track& t) {
   object info{{"identifier", t.identifier}, {"author", t.author},    {"length", t.length},
               {"title", t.title},           {"uri", nullable(t.uri)}, {"sourceName", t.source_name},

@@ -77,6 +77,8 @@ struct stored_track {
   std::optional<std::uint64_t> requester;
 
   static stored_track from(const lavalink::track& t, std::optional<std::uint64_t> requester);
+  // The Lavalink track it stands for (seekable unless a stream; position 0).
+  lavalink::track to_track() const;
   friend bool operator==(const stored_track&, const stored_track&) = default;
 };
 
