@@ -1,11 +1,30 @@
 #include "vectobeat/audio/decoder.hpp"
 
+// Opus passthrough from Ogg files reads packets with our own page reader (ogg_opus_reader.hpp)
+// instead of av_read_frame, which cost ~6 us per packet (issue #4). FFmpeg still opens and probes
+// the track, decodes when PCM is wanted, and seeks.
+//
+// Who owns the byte position: in passthrough, the reader; otherwise FFmpeg. The reader is used
+// only on seekable sources, because every hand-over is a seek: FFmpeg's I/O buffer and demuxer
+// have read ahead, so the reader cannot simply continue where FFmpeg stopped, nor FFmpeg where the
+// reader stopped.
+// - FFmpeg -> reader (the first next_opus_packet() after open, a seek or read_frame()): straight
+//   after open the reader starts at byte 0 and reads the headers itself; otherwise FFmpeg returns
+//   its next packet, whose `pos` is the page it starts on, and the reader starts at that page
+//   and skips what comes before that packet. So the packet sequence is exactly what FFmpeg would
+//   have returned, and seeking stays FFmpeg's (granule bisection over the same bytes).
+// - reader -> FFmpeg (read_frame() after packets, a seek, or a chained link that is not stereo
+//   Opus): the source is put back where FFmpeg's I/O buffer expects it, then FFmpeg seeks to
+//   where the packets stopped, as seek() does (the 100 ms pre-roll also primes the codec).
+// Non-seekable sources (live streams) keep FFmpeg's demuxer in both modes.
+
 #include <algorithm>
 #include <array>
 #include <cstring>
 #include <limits>
 
 #include "ffmpeg_support.hpp"
+#include "ogg_opus_reader.hpp"
 #include "sample_fifo.hpp"
 #include "vectobeat/audio/resampler.hpp"
 
@@ -85,6 +104,12 @@ struct decoder::impl {
   std::int64_t passthrough_next = 0;  // sample index after the last packet handed out
   bool source_failed = false;
   bool metadata_dirty = false;
+  // Our Ogg page reader for passthrough (seekable Ogg/Opus only), and who owns the byte position.
+  std::unique_ptr<detail::ogg_opus_reader> ogg;
+  bool reader_owns = false;
+  bool ffmpeg_fresh = true;             // FFmpeg has returned no packet and not sought since open
+  std::int64_t resume_from = -1;        // the reader skips packets that start before this sample
+  std::int64_t origin_samples = 0;      // origin_pts at 48 kHz
   int bad_packets = 0;
   std::array<float, frame_values> scratch{};
 
@@ -152,6 +177,14 @@ struct decoder::impl {
   expected<void, audio_error> count_bad_packet(int averror);
   void discard_before_target();
   void leave_passthrough();
+  void setup_ogg_reader();
+  expected<void, audio_error> give_source_to_ffmpeg();
+  expected<void, audio_error> seek_to(std::int64_t target);
+  expected<void, audio_error> seek_ffmpeg(std::int64_t target);
+  expected<bool, audio_error> locate_reader();
+  expected<void, audio_error> hand_back_to_ffmpeg();
+  expected<read_status, audio_error> next_ffmpeg_packet(opus_packet& out);
+  expected<read_status, audio_error> next_reader_packet(opus_packet& out, bool& handed_back);
   expected<read_status, audio_error> read_frame(pcm_frame_view out);
   expected<void, audio_error> seek(std::int64_t target_ms);
   expected<read_status, audio_error> next_opus_packet(opus_packet& out);
@@ -229,6 +262,7 @@ expected<void, audio_error> decoder::impl::open() {
   if (pkt == nullptr || passthrough_pkt == nullptr || frame == nullptr) return fail(audio_error::out_of_memory);
 
   origin_pts = stream->start_time != AV_NOPTS_VALUE ? stream->start_time : 0;
+  origin_samples = av_rescale_q(origin_pts, stream->time_base, output_time_base);
 
   const AVCodecParameters* par = stream->codecpar;
   info.container = detail::container_name(fmt->iformat->name, par->codec_id);
@@ -245,6 +279,7 @@ expected<void, audio_error> decoder::impl::open() {
       info.duration = std::chrono::milliseconds(av_rescale_q(stream->duration, stream->time_base, {1, 1000}));
     }
   }
+  setup_ogg_reader();
   read_tags();
   metadata_dirty = false;
   fmt->event_flags &= ~AVFMT_EVENT_FLAG_METADATA_UPDATED;
@@ -304,6 +339,7 @@ void decoder::impl::reset_resampler() {
 
 expected<int, audio_error> decoder::impl::read_audio_packet(AVPacket* p) {
   for (;;) {
+    ffmpeg_fresh = false;
     const int r = av_read_frame(fmt, p);
     if (fmt->event_flags & AVFMT_EVENT_FLAG_METADATA_UPDATED) {
       fmt->event_flags &= ~AVFMT_EVENT_FLAG_METADATA_UPDATED;
@@ -425,6 +461,64 @@ void decoder::impl::discard_before_target() {
   if (fifo_start >= seek_target) seek_target = -1;
 }
 
+void decoder::impl::setup_ogg_reader() {
+  if (!opus_passthrough || !source->seekable() || std::string_view(fmt->iformat->name) != "ogg") return;
+  const AVCodecParameters* par = stream->codecpar;
+  // FFmpeg keeps the OpusHead packet as extradata; its streams are numbered in the order of the
+  // BOS pages, which is how the reader finds the Ogg serial to follow.
+  const auto head = detail::parse_opus_head({par->extradata, static_cast<std::size_t>(std::max(par->extradata_size, 0))});
+  if (!head || !head->passthrough_capable()) return;
+  auto reader = std::make_unique<detail::ogg_opus_reader>(*source);
+  auto found = reader->find_stream(static_cast<std::size_t>(stream_index));
+  // Back to where FFmpeg's I/O buffer ends; FFmpeg owns the position until the first packet.
+  if (!source->seek(static_cast<std::uint64_t>(std::max<std::int64_t>(io->pos, 0)))) {
+    source_failed = true;
+    return;
+  }
+  if (!found || !*found || reader->head()->pre_skip != head->pre_skip) return;
+  ogg = std::move(reader);
+}
+
+expected<void, audio_error> decoder::impl::give_source_to_ffmpeg() {
+  if (!reader_owns) return {};
+  reader_owns = false;
+  // Put the source where FFmpeg's I/O buffer ends, so its next read continues from there.
+  if (!source->seek(static_cast<std::uint64_t>(std::max<std::int64_t>(io->pos, 0)))) {
+    source_failed = true;
+    return fail(audio_error::io_error);
+  }
+  return {};
+}
+
+// Drops the reader for good; FFmpeg continues the packets from where they stopped.
+expected<void, audio_error> decoder::impl::hand_back_to_ffmpeg() {
+  ogg.reset();
+  if (auto ok = give_source_to_ffmpeg(); !ok) return ok;
+  return seek_to(passthrough_next);
+}
+
+// True when the reader (or FFmpeg, after a hand-back) is ready; false at the end of the stream.
+expected<bool, audio_error> decoder::impl::locate_reader() {
+  std::uint64_t offset = 0;
+  resume_from = -1;
+  if (!ffmpeg_fresh) {
+    auto got = read_audio_packet(pkt);
+    if (!got) return unexpected(got.error());
+    if (*got == AVERROR_EOF) return false;
+    if (pkt->pos < 0) {  // never seen from FFmpeg's Ogg demuxer; if it happens, FFmpeg keeps going
+      av_packet_unref(pkt);
+      if (auto ok = hand_back_to_ffmpeg(); !ok) return unexpected(ok.error());
+      return true;
+    }
+    offset = static_cast<std::uint64_t>(pkt->pos);
+    resume_from = packet_position(pkt, passthrough_next);
+    av_packet_unref(pkt);
+  }
+  if (auto ok = ogg->restart(offset); !ok) return fail(ok.error());
+  reader_owns = true;
+  return true;
+}
+
 void decoder::impl::leave_passthrough() {
   passthrough_mode = false;
   avcodec_flush_buffers(codec);
@@ -443,7 +537,14 @@ void decoder::impl::leave_passthrough() {
 expected<read_status, audio_error> decoder::impl::read_frame(pcm_frame_view out) {
   if (past_end) return read_status::end_of_stream;
   if (auto ok = ensure_codec_open(); !ok) return unexpected(ok.error());
-  if (passthrough_mode) leave_passthrough();
+  if (passthrough_mode && reader_owns) {
+    passthrough_mode = false;
+    if (auto ok = give_source_to_ffmpeg(); !ok) return unexpected(ok.error());
+    if (auto ok = seek_to(passthrough_next); !ok) return unexpected(ok.error());
+    if (past_end) return read_status::end_of_stream;
+  } else if (passthrough_mode) {
+    leave_passthrough();
+  }
   while (fifo.size() < frame_samples && !finished) {
     if (auto ok = decode_step(); !ok) return unexpected(ok.error());
   }
@@ -465,7 +566,12 @@ expected<void, audio_error> decoder::impl::seek(std::int64_t target_ms) {
     if (!passthrough_mode) discard_before_target();
     return {};
   }
-  if (info.duration && target_ms >= info.duration->count()) {
+  if (auto ok = give_source_to_ffmpeg(); !ok) return ok;
+  return seek_to(target);
+}
+
+expected<void, audio_error> decoder::impl::seek_to(std::int64_t target) {
+  if (info.duration && samples_to_ms(target) >= *info.duration) {
     // Past the end: behave like a finished track.
     fifo.clear();
     past_end = true;
@@ -474,8 +580,13 @@ expected<void, audio_error> decoder::impl::seek(std::int64_t target_ms) {
     av_packet_unref(passthrough_pkt);
     return {};
   }
-  const std::int64_t preroll_ms = std::min(seek_preroll_ms, target_ms);
-  const std::int64_t ts = origin_pts + av_rescale_q(target_ms - preroll_ms, {1, 1000}, stream->time_base);
+  return seek_ffmpeg(target);
+}
+
+expected<void, audio_error> decoder::impl::seek_ffmpeg(std::int64_t target) {
+  ffmpeg_fresh = false;
+  const std::int64_t preroll = std::min(ms_to_samples(seek_preroll_ms), target);
+  const std::int64_t ts = origin_pts + av_rescale_q(target - preroll, output_time_base, stream->time_base);
   int r = avformat_seek_file(fmt, stream_index, std::numeric_limits<std::int64_t>::min(), ts, ts, 0);
   if (r < 0) r = av_seek_frame(fmt, stream_index, ts, AVSEEK_FLAG_BACKWARD);
   if (r < 0) return fail(source_failed ? audio_error::io_error : audio_error::seek_failed, r);
@@ -507,6 +618,59 @@ expected<read_status, audio_error> decoder::impl::next_opus_packet(opus_packet& 
     fifo.clear();
     anchor_pending = false;
   }
+  if (ogg) {
+    bool handed_back = false;
+    auto r = next_reader_packet(out, handed_back);
+    if (!handed_back) return r;
+  }
+  return next_ffmpeg_packet(out);
+}
+
+expected<read_status, audio_error> decoder::impl::next_reader_packet(opus_packet& out, bool& handed_back) {
+  if (!reader_owns) {
+    auto located = locate_reader();
+    if (!located) return unexpected(located.error());
+    if (!*located) return read_status::end_of_stream;
+    if (!ogg) {
+      handed_back = true;
+      return read_status::ok;
+    }
+  }
+  detail::ogg_opus_packet p;
+  for (;;) {
+    auto r = ogg->next(p);
+    if (!r) return fail(r.error());
+    if (*r == detail::ogg_read_status::end_of_stream) return read_status::end_of_stream;
+    if (*r == detail::ogg_read_status::foreign_stream) {
+      // A chained link that is not stereo Opus: FFmpeg takes over from here.
+      handed_back = true;
+      if (auto ok = hand_back_to_ffmpeg(); !ok) return unexpected(ok.error());
+      return read_status::ok;
+    }
+    if (p.samples <= 0) {
+      if (auto ok = count_bad_packet(AVERROR_INVALIDDATA); !ok) return unexpected(ok.error());
+      continue;
+    }
+    bad_packets = 0;
+    const std::int64_t pos = std::max<std::int64_t>(0, p.timestamp - origin_samples);
+    if (pos < resume_from) continue;  // before the packet FFmpeg would have returned next
+    resume_from = -1;
+    if (seek_target >= 0) {
+      if (pos + p.samples <= seek_target) {
+        passthrough_next = pos + p.samples;
+        continue;
+      }
+      seek_target = -1;
+    }
+    passthrough_next = pos + p.samples;
+    out.data = p.data;
+    out.samples = p.samples;
+    out.position = samples_to_ms(pos);
+    return read_status::ok;
+  }
+}
+
+expected<read_status, audio_error> decoder::impl::next_ffmpeg_packet(opus_packet& out) {
   for (;;) {
     av_packet_unref(passthrough_pkt);
     if (finished && sent_eof) return read_status::end_of_stream;
@@ -582,6 +746,13 @@ std::optional<decoder::metadata_update> decoder::take_metadata_update() {
   if (auto title = d.source->take_stream_title()) {
     changed = *title != d.info.title;
     d.info.title = std::move(*title);
+  }
+  if (d.ogg) {
+    if (auto t = d.ogg->take_tags()) {
+      changed = changed || t->title != d.info.title || t->artist != d.info.artist;
+      d.info.title = std::move(t->title);
+      d.info.artist = std::move(t->artist);
+    }
   }
   if (d.metadata_dirty) {
     d.metadata_dirty = false;

@@ -131,6 +131,28 @@ expected<void, audio_error> ogg_opus_reader::restart(std::uint64_t offset) {
   return {};
 }
 
+expected<bool, audio_error> ogg_opus_reader::find_stream(std::size_t bos_index) {
+  if (auto ok = restart(0); !ok) return unexpected(ok.error());
+  std::size_t seen = 0;
+  for (;;) {
+    page p;
+    auto got = read_page(p);
+    if (!got) return unexpected(got.error());
+    if (!*got || (p.flags & flag_bos) == 0) break;  // BOS pages come first (RFC 3533 section 4)
+    begin_ += page_bytes_;
+    page_bytes_ = 0;
+    if (seen++ != bos_index) continue;
+    std::optional<opus_head> head;
+    if (p.segments > 0 && p.lacing[p.segments - 1] < 255) head = parse_opus_head({p.body, p.body_size});
+    if (!head || !head->passthrough_capable()) break;
+    serial_ = p.serial;
+    head_ = head;
+    return true;
+  }
+  page_bytes_ = 0;
+  return false;
+}
+
 std::optional<ogg_opus_reader::tags> ogg_opus_reader::take_tags() {
   auto t = std::move(pending_tags_);
   pending_tags_.reset();

@@ -97,6 +97,11 @@ class ogg_opus_reader {
   ogg_opus_reader(const ogg_opus_reader&) = delete;
   ogg_opus_reader& operator=(const ogg_opus_reader&) = delete;
 
+  // Reads the BOS pages at the start of the file (the source must be seekable) and follows the
+  // stream of the `bos_index`-th one (FFmpeg numbers its streams in that order). False when there
+  // is no such page or it is not stereo Opus. The source is left wherever the scan stopped.
+  expected<bool, audio_error> find_stream(std::size_t bos_index);
+
   // Drops all buffered state and continues at byte `offset` of the source (which must then be
   // seekable). Bytes up to the next page are skipped. Timestamps after a restart are counted back
   // from granule positions, in the timeline of the stream's first link.
