@@ -464,19 +464,11 @@ void decoder::impl::discard_before_target() {
 void decoder::impl::setup_ogg_reader() {
   if (!opus_passthrough || !source->seekable() || std::string_view(fmt->iformat->name) != "ogg") return;
   const AVCodecParameters* par = stream->codecpar;
-  // FFmpeg keeps the OpusHead packet as extradata; its streams are numbered in the order of the
-  // BOS pages, which is how the reader finds the Ogg serial to follow.
+  // FFmpeg keeps the OpusHead packet as extradata. Its streams are numbered in the order of the
+  // BOS pages, which is how the reader finds the Ogg serial to follow (no I/O until then).
   const auto head = detail::parse_opus_head({par->extradata, static_cast<std::size_t>(std::max(par->extradata_size, 0))});
   if (!head || !head->passthrough_capable()) return;
-  auto reader = std::make_unique<detail::ogg_opus_reader>(*source);
-  auto found = reader->find_stream(static_cast<std::size_t>(stream_index));
-  // Back to where FFmpeg's I/O buffer ends; FFmpeg owns the position until the first packet.
-  if (!source->seek(static_cast<std::uint64_t>(std::max<std::int64_t>(io->pos, 0)))) {
-    source_failed = true;
-    return;
-  }
-  if (!found || !*found || reader->head()->pre_skip != head->pre_skip) return;
-  ogg = std::move(reader);
+  ogg = std::make_unique<detail::ogg_opus_reader>(*source, static_cast<std::size_t>(stream_index));
 }
 
 expected<void, audio_error> decoder::impl::give_source_to_ffmpeg() {
@@ -513,6 +505,15 @@ expected<bool, audio_error> decoder::impl::locate_reader() {
     offset = static_cast<std::uint64_t>(pkt->pos);
     resume_from = packet_position(pkt, passthrough_next);
     av_packet_unref(pkt);
+    reader_owns = true;  // the source position is the reader's from here on
+    if (!ogg->knows_stream()) {
+      auto found = ogg->find_stream();
+      if (!found) return fail(found.error());
+      if (!*found) {
+        if (auto ok = hand_back_to_ffmpeg(); !ok) return unexpected(ok.error());
+        return true;
+      }
+    }
   }
   if (auto ok = ogg->restart(offset); !ok) return fail(ok.error());
   reader_owns = true;

@@ -99,7 +99,8 @@ std::optional<opus_head> parse_opus_head(std::span<const std::uint8_t> packet) n
   return h;
 }
 
-ogg_opus_reader::ogg_opus_reader(byte_source& source) : source_(source) {}
+ogg_opus_reader::ogg_opus_reader(byte_source& source, std::optional<std::size_t> bos_index)
+    : source_(source), bos_index_(bos_index) {}
 
 ogg_opus_reader::ogg_opus_reader(byte_source& source, std::uint32_t serial, const opus_head& head)
     : source_(source), serial_(serial), head_(head) {}
@@ -121,6 +122,7 @@ expected<void, audio_error> ogg_opus_reader::restart(std::uint64_t offset) {
   source_eof_ = false;
   foreign_ = false;
   reset_stream_state();
+  if (offset == 0) bos_seen_ = 0;
   if (offset == 0 || !head_) {
     stage_ = stage::want_head;
     link_ = 0;
@@ -131,26 +133,20 @@ expected<void, audio_error> ogg_opus_reader::restart(std::uint64_t offset) {
   return {};
 }
 
-expected<bool, audio_error> ogg_opus_reader::find_stream(std::size_t bos_index) {
+expected<bool, audio_error> ogg_opus_reader::find_stream() {
   if (auto ok = restart(0); !ok) return unexpected(ok.error());
-  std::size_t seen = 0;
-  for (;;) {
+  while (!serial_ && !foreign_) {
     page p;
     auto got = read_page(p);
     if (!got) return unexpected(got.error());
-    if (!*got || (p.flags & flag_bos) == 0) break;  // BOS pages come first (RFC 3533 section 4)
+    // BOS pages come first (RFC 3533 section 4): the stream is not there.
+    if (!*got || (p.flags & flag_bos) == 0) break;
     begin_ += page_bytes_;
     page_bytes_ = 0;
-    if (seen++ != bos_index) continue;
-    std::optional<opus_head> head;
-    if (p.segments > 0 && p.lacing[p.segments - 1] < 255) head = parse_opus_head({p.body, p.body_size});
-    if (!head || !head->passthrough_capable()) break;
-    serial_ = p.serial;
-    head_ = head;
-    return true;
+    on_bos_page(p);
   }
   page_bytes_ = 0;
-  return false;
+  return serial_.has_value();
 }
 
 std::optional<ogg_opus_reader::tags> ogg_opus_reader::take_tags() {
@@ -352,101 +348,110 @@ expected<ogg_read_status, audio_error> ogg_opus_reader::load_page() {
     page_ = p;
 
     if (p.flags & flag_bos) {
-      // OpusHead is alone on the BOS page (RFC 7845 section 3).
-      std::optional<opus_head> head;
-      if (p.segments > 0 && p.lacing[p.segments - 1] < 255) head = parse_opus_head({p.body, p.body_size});
-      if (!serial_) {
-        if (!head) continue;  // another codec's stream in the group: follow the first Opus one
-        if (!head->passthrough_capable()) {
-          foreign_ = true;
-          continue;
-        }
-        begin_link(p, *head, false);
-      } else if ((stage_ == stage::want_head || !have_audio_page_) && p.serial == *serial_) {
-        // The stream's own start (a restart may land before its headers).
-        if (head) head_ = head;
-        stage_ = stage::want_tags;
-      } else if (stage_ == stage::ended || p.serial == *serial_) {
-        // A chained link: the followed stream ended (or restarted with the same serial).
-        if (!head || !head->passthrough_capable()) {
-          foreign_ = true;
-          continue;
-        }
-        begin_link(p, *head, true);
-      }
+      on_bos_page(p);
       continue;
     }
     if (!serial_ || p.serial != *serial_ || stage_ == stage::want_head || stage_ == stage::ended) continue;
-
-    const bool in_order = have_last_page_ && p.sequence == last_sequence_ + 1;
-    const bool continued = (p.flags & flag_continued) != 0;
-    if (assembling_ && (!continued || !in_order)) {
-      // The packet that was being assembled lost its continuation.
-      assembling_ = false;
-      ++stats_.dropped_packets;
-    }
-    // A continuation we do not have the start of is skipped up to its end.
-    bool cur_assembled = continued && assembling_;
-    bool skipping = continued && !assembling_;
-    const bool audio = stage_ == stage::audio;
-    std::size_t pos = 0;
-    std::size_t start = 0;
-    std::int64_t sum = 0;
-    entry_count_ = next_entry_ = 0;
-    for (std::size_t s = 0; s < p.segments; ++s) {
-      const std::size_t len = p.lacing[s];
-      pos += len;
-      if (len == 255) continue;
-      if (skipping) {
-        skipping = false;
-      } else if (cur_assembled) {
-        append_assembly(p.body + start, pos - start);
-        assembling_ = false;
-        if (assembly_overflow_ && !assembly_discard_ && audio) {
-          ++stats_.dropped_packets;
-        } else {
-          entries_[entry_count_++] = {0, static_cast<std::uint32_t>(assembly_size_), 0, true};
-        }
-      } else {
-        entries_[entry_count_++] = {static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(pos - start), 0, false};
-      }
-      cur_assembled = false;
-      start = pos;
-    }
-    tail_open_ = p.segments > 0 && p.lacing[p.segments - 1] == 255 && !skipping;
-    tail_is_new_ = !cur_assembled;
-    tail_offset_ = start;
-    page_eos_ = (p.flags & flag_eos) != 0;
-
-    if (audio) {
-      for (std::size_t i = 0; i < entry_count_; ++i) {
-        auto& e = entries_[i];
-        const std::uint8_t* d = e.assembled ? assembly_.data() : p.body + e.offset;
-        e.samples = e.size == 0 ? 0 : opus_packet_get_nb_samples(d, static_cast<opus_int32>(e.size), 48000);
-        sum += std::max(e.samples, 0);
-      }
-      std::int64_t start_granule = -1;
-      if (in_order && last_granule_ >= 0) start_granule = last_granule_;
-      else if (p.granule >= 0) start_granule = p.granule - sum;
-      if (start_granule >= 0 || p.granule >= 0) {
-        running_ts_ = link_base_ + start_granule - (link_ == 0 && head_ ? head_->pre_skip : 0);
-      } else {
-        running_ts_ = next_ts_;
-      }
-      if (p.granule >= 0) last_granule_ = p.granule;
-      have_last_page_ = true;
-      have_audio_page_ = true;
-      last_sequence_ = p.sequence;
-    }
-    if (!audio) {
-      // Header pages do not anchor the timeline: the first audio page counts back from its own
-      // granule position (files cut from a live stream do not start at zero).
-      have_last_page_ = true;
-      last_sequence_ = p.sequence;
-      last_granule_ = -1;
-    }
-    return ogg_read_status::packet;
+    return load_stream_page(p);
   }
+}
+
+void ogg_opus_reader::on_bos_page(const page& p) {
+  // OpusHead is alone on the BOS page (RFC 7845 section 3).
+  std::optional<opus_head> head;
+  if (p.segments > 0 && p.lacing[p.segments - 1] < 255) head = parse_opus_head({p.body, p.body_size});
+  const std::size_t index = bos_seen_++;
+  if (!serial_) {
+    if (bos_index_ && index != *bos_index_) return;
+    if (!head && !bos_index_) return;  // another codec's stream in the group: follow the first Opus one
+    if (!head || !head->passthrough_capable()) {
+      foreign_ = true;
+      return;
+    }
+    begin_link(p, *head, false);
+  } else if ((stage_ == stage::want_head || !have_audio_page_) && p.serial == *serial_) {
+    // The stream's own start (a restart may land before its headers).
+    if (head) head_ = head;
+    stage_ = stage::want_tags;
+  } else if (stage_ == stage::ended || p.serial == *serial_) {
+    // A chained link: the followed stream ended (or restarted with the same serial).
+    if (!head || !head->passthrough_capable()) {
+      foreign_ = true;
+      return;
+    }
+    begin_link(p, *head, true);
+  }
+}
+
+expected<ogg_read_status, audio_error> ogg_opus_reader::load_stream_page(const page& p) {
+  const bool in_order = have_last_page_ && p.sequence == last_sequence_ + 1;
+  const bool continued = (p.flags & flag_continued) != 0;
+  if (assembling_ && (!continued || !in_order)) {
+    // The packet that was being assembled lost its continuation.
+    assembling_ = false;
+    ++stats_.dropped_packets;
+  }
+  // A continuation we do not have the start of is skipped up to its end.
+  bool cur_assembled = continued && assembling_;
+  bool skipping = continued && !assembling_;
+  const bool audio = stage_ == stage::audio;
+  std::size_t pos = 0;
+  std::size_t start = 0;
+  std::int64_t sum = 0;
+  entry_count_ = next_entry_ = 0;
+  for (std::size_t s = 0; s < p.segments; ++s) {
+    const std::size_t len = p.lacing[s];
+    pos += len;
+    if (len == 255) continue;
+    if (skipping) {
+      skipping = false;
+    } else if (cur_assembled) {
+      append_assembly(p.body + start, pos - start);
+      assembling_ = false;
+      if (assembly_overflow_ && !assembly_discard_ && audio) {
+        ++stats_.dropped_packets;
+      } else {
+        entries_[entry_count_++] = {0, static_cast<std::uint32_t>(assembly_size_), 0, true};
+      }
+    } else {
+      entries_[entry_count_++] = {static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(pos - start), 0, false};
+    }
+    cur_assembled = false;
+    start = pos;
+  }
+  tail_open_ = p.segments > 0 && p.lacing[p.segments - 1] == 255 && !skipping;
+  tail_is_new_ = !cur_assembled;
+  tail_offset_ = start;
+  page_eos_ = (p.flags & flag_eos) != 0;
+
+  if (audio) {
+    for (std::size_t i = 0; i < entry_count_; ++i) {
+      auto& e = entries_[i];
+      const std::uint8_t* d = e.assembled ? assembly_.data() : p.body + e.offset;
+      e.samples = e.size == 0 ? 0 : opus_packet_get_nb_samples(d, static_cast<opus_int32>(e.size), 48000);
+      sum += std::max(e.samples, 0);
+    }
+    std::int64_t start_granule = -1;
+    if (in_order && last_granule_ >= 0) start_granule = last_granule_;
+    else if (p.granule >= 0) start_granule = p.granule - sum;
+    if (start_granule >= 0 || p.granule >= 0) {
+      running_ts_ = link_base_ + start_granule - (link_ == 0 && head_ ? head_->pre_skip : 0);
+    } else {
+      running_ts_ = next_ts_;
+    }
+    if (p.granule >= 0) last_granule_ = p.granule;
+    have_last_page_ = true;
+    have_audio_page_ = true;
+    last_sequence_ = p.sequence;
+  }
+  if (!audio) {
+    // Header pages do not anchor the timeline: the first audio page counts back from its own
+    // granule position (files cut from a live stream do not start at zero).
+    have_last_page_ = true;
+    last_sequence_ = p.sequence;
+    last_granule_ = -1;
+  }
+  return ogg_read_status::packet;
 }
 
 expected<ogg_read_status, audio_error> ogg_opus_reader::next(ogg_opus_packet& out) {

@@ -88,8 +88,10 @@ struct ogg_reader_stats {
 // One reader per track. Not thread-safe; used by the decoder's worker like the decoder itself.
 class ogg_opus_reader {
  public:
-  // Follows the first logical stream whose BOS page carries OpusHead.
-  explicit ogg_opus_reader(byte_source& source);
+  // Follows the first logical stream whose BOS page carries OpusHead, or, with `bos_index`, the
+  // stream of the bos_index-th BOS page (FFmpeg numbers its streams in that order), which must
+  // then be stereo Opus (else foreign_stream).
+  explicit ogg_opus_reader(byte_source& source, std::optional<std::size_t> bos_index = std::nullopt);
   // Follows stream `serial`, whose OpusHead is already known (FFmpeg's extradata): the reader can
   // then start at any page of the file.
   ogg_opus_reader(byte_source& source, std::uint32_t serial, const opus_head& head);
@@ -97,10 +99,12 @@ class ogg_opus_reader {
   ogg_opus_reader(const ogg_opus_reader&) = delete;
   ogg_opus_reader& operator=(const ogg_opus_reader&) = delete;
 
-  // Reads the BOS pages at the start of the file (the source must be seekable) and follows the
-  // stream of the `bos_index`-th one (FFmpeg numbers its streams in that order). False when there
-  // is no such page or it is not stereo Opus. The source is left wherever the scan stopped.
-  expected<bool, audio_error> find_stream(std::size_t bos_index);
+  // Learns the stream to follow from the BOS pages at the start of the file (seeks the source to
+  // 0; it is left wherever the scan stopped): needed before a restart() in the middle of the file
+  // when the reader has not read the file's start yet. False when the stream is not found or is
+  // not stereo Opus.
+  expected<bool, audio_error> find_stream();
+  bool knows_stream() const noexcept { return serial_.has_value(); }
 
   // Drops all buffered state and continues at byte `offset` of the source (which must then be
   // seekable). Bytes up to the next page are skipped. Timestamps after a restart are counted back
@@ -146,6 +150,8 @@ class ogg_opus_reader {
   expected<bool, audio_error> fill(std::size_t n);
   expected<bool, audio_error> read_page(page& p);
   expected<ogg_read_status, audio_error> load_page();
+  void on_bos_page(const page& p);
+  expected<ogg_read_status, audio_error> load_stream_page(const page& p);
   void finish_current_page();
   void on_header_packet(std::span<const std::uint8_t> packet);
   void parse_tags(std::span<const std::uint8_t> packet);
@@ -154,6 +160,8 @@ class ogg_opus_reader {
   void begin_link(const page& p, const opus_head& head, bool chained);
 
   byte_source& source_;
+  std::optional<std::size_t> bos_index_;
+  std::size_t bos_seen_ = 0;      // BOS pages seen since the start of the file
   std::optional<std::uint32_t> serial_;
   std::optional<opus_head> head_;
   stage stage_ = stage::want_head;
