@@ -51,7 +51,7 @@ std::chrono::milliseconds samples_to_ms(std::int64_t samples) {
 
 std::string tag(const AVDictionary* a, const AVDictionary* b, const char* key) {
   for (const AVDictionary* d : {a, b}) {
-    if (const AVDictionaryEntry* e = av_dict_get(d, key, nullptr, 0); e != nullptr && e->value[0] != '\0') {
+    if (const AVDictionaryEntry* e = ff::av_dict_get(d, key, nullptr, 0); e != nullptr && e->value[0] != '\0') {
       return e->value;
     }
   }
@@ -114,15 +114,15 @@ struct decoder::impl {
   std::array<float, frame_values> scratch{};
 
   ~impl() {
-    av_frame_free(&frame);
-    av_packet_free(&pkt);
-    av_packet_free(&passthrough_pkt);
-    swr_free(&swr);
-    av_channel_layout_uninit(&swr_in_layout);
-    avcodec_free_context(&codec);
-    avformat_close_input(&fmt);
-    if (io != nullptr) av_freep(&io->buffer);
-    avio_context_free(&io);
+    ff::av_frame_free(&frame);
+    ff::av_packet_free(&pkt);
+    ff::av_packet_free(&passthrough_pkt);
+    ff::swr_free(&swr);
+    ff::av_channel_layout_uninit(&swr_in_layout);
+    ff::avcodec_free_context(&codec);
+    ff::avformat_close_input(&fmt);
+    if (io != nullptr) ff::av_freep(&io->buffer);
+    ff::avio_context_free(&io);
   }
 
   unexpected<audio_error> fail(audio_error e, int averror = 0) {
@@ -200,15 +200,15 @@ struct decoder::impl {
 expected<void, audio_error> decoder::impl::open() {
   detail::install_ffmpeg_log_bridge();
   const auto buffer_bytes = std::clamp<std::size_t>(options.io_buffer_bytes, 4096, 1 << 20);
-  auto* buffer = static_cast<std::uint8_t*>(av_malloc(buffer_bytes));
+  auto* buffer = static_cast<std::uint8_t*>(ff::av_malloc(buffer_bytes));
   if (buffer == nullptr) return fail(audio_error::out_of_memory);
-  io = avio_alloc_context(buffer, static_cast<int>(buffer_bytes), 0, this, &read_cb, nullptr,
+  io = ff::avio_alloc_context(buffer, static_cast<int>(buffer_bytes), 0, this, &read_cb, nullptr,
                           source->seekable() ? &seek_cb : nullptr);
   if (io == nullptr) {
-    av_free(buffer);
+    ff::av_free(buffer);
     return fail(audio_error::out_of_memory);
   }
-  fmt = avformat_alloc_context();
+  fmt = ff::avformat_alloc_context();
   if (fmt == nullptr) return fail(audio_error::out_of_memory);
   fmt->pb = io;
   fmt->flags |= AVFMT_FLAG_CUSTOM_IO;
@@ -218,22 +218,22 @@ expected<void, audio_error> decoder::impl::open() {
   fmt->max_analyze_duration = std::max<std::int64_t>(options.analyze_duration.count(), 100) * 1000;
   fmt->max_streams = 32;
   fmt->io_open = &deny_io_open;
-  fmt->format_whitelist = av_strdup(detail::allowed_demuxers);
+  fmt->format_whitelist = ff::av_strdup(detail::allowed_demuxers);
   if (fmt->format_whitelist == nullptr) return fail(audio_error::out_of_memory);
 
   const AVInputFormat* hint = nullptr;
-  if (!options.format_hint.empty()) hint = av_find_input_format(options.format_hint.c_str());
-  if (int r = avformat_open_input(&fmt, nullptr, hint, nullptr); r < 0) {
+  if (!options.format_hint.empty()) hint = ff::av_find_input_format(options.format_hint.c_str());
+  if (int r = ff::avformat_open_input(&fmt, nullptr, hint, nullptr); r < 0) {
     // fmt is freed by avformat_open_input on failure; the custom AVIO stays ours.
     if (source_failed) return fail(audio_error::io_error, r);
     if (r == AVERROR(ENOMEM)) return fail(audio_error::out_of_memory, r);
     // Empty input, unknown bytes, or a format outside the allow-list.
     return fail(audio_error::unsupported_format, r);
   }
-  if (int r = avformat_find_stream_info(fmt, nullptr); r < 0) return fail(map_read_error(r), r);
+  if (int r = ff::avformat_find_stream_info(fmt, nullptr); r < 0) return fail(map_read_error(r), r);
 
   const AVCodec* dec = nullptr;
-  stream_index = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, &dec, 0);
+  stream_index = ff::av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, &dec, 0);
   if (stream_index == AVERROR_STREAM_NOT_FOUND) return fail(audio_error::no_audio_stream, stream_index);
   if (stream_index < 0 || dec == nullptr) return fail(audio_error::unsupported_codec, stream_index);
   stream = fmt->streams[stream_index];
@@ -241,9 +241,9 @@ expected<void, audio_error> decoder::impl::open() {
     if (static_cast<int>(i) != stream_index) fmt->streams[i]->discard = AVDISCARD_ALL;
   }
 
-  codec = avcodec_alloc_context3(dec);
+  codec = ff::avcodec_alloc_context3(dec);
   if (codec == nullptr) return fail(audio_error::out_of_memory);
-  if (int r = avcodec_parameters_to_context(codec, stream->codecpar); r < 0) return fail(audio_error::codec_error, r);
+  if (int r = ff::avcodec_parameters_to_context(codec, stream->codecpar); r < 0) return fail(audio_error::codec_error, r);
   codec->pkt_timebase = stream->time_base;
   codec->thread_count = 1;  // no hidden threads: the node schedules decoding itself
   codec_impl = dec;
@@ -256,17 +256,17 @@ expected<void, audio_error> decoder::impl::open() {
     return fail(audio_error::invalid_data);
   }
 
-  pkt = av_packet_alloc();
-  passthrough_pkt = av_packet_alloc();
-  frame = av_frame_alloc();
+  pkt = ff::av_packet_alloc();
+  passthrough_pkt = ff::av_packet_alloc();
+  frame = ff::av_frame_alloc();
   if (pkt == nullptr || passthrough_pkt == nullptr || frame == nullptr) return fail(audio_error::out_of_memory);
 
   origin_pts = stream->start_time != AV_NOPTS_VALUE ? stream->start_time : 0;
-  origin_samples = av_rescale_q(origin_pts, stream->time_base, output_time_base);
+  origin_samples = ff::av_rescale_q(origin_pts, stream->time_base, output_time_base);
 
   const AVCodecParameters* par = stream->codecpar;
   info.container = detail::container_name(fmt->iformat->name, par->codec_id);
-  info.codec = avcodec_get_name(par->codec_id);
+  info.codec = ff::avcodec_get_name(par->codec_id);
   info.source_sample_rate = codec->sample_rate;
   info.source_channels = codec->ch_layout.nb_channels;
   info.bitrate = par->bit_rate > 0 ? par->bit_rate : std::max<std::int64_t>(fmt->bit_rate, 0);
@@ -274,9 +274,9 @@ expected<void, audio_error> decoder::impl::open() {
   const bool live = !source->seekable() && !source->size();
   if (!live) {
     if (fmt->duration != AV_NOPTS_VALUE && fmt->duration > 0) {
-      info.duration = std::chrono::milliseconds(av_rescale(fmt->duration, 1000, AV_TIME_BASE));
+      info.duration = std::chrono::milliseconds(ff::av_rescale(fmt->duration, 1000, AV_TIME_BASE));
     } else if (stream->duration != AV_NOPTS_VALUE && stream->duration > 0) {
-      info.duration = std::chrono::milliseconds(av_rescale_q(stream->duration, stream->time_base, {1, 1000}));
+      info.duration = std::chrono::milliseconds(ff::av_rescale_q(stream->duration, stream->time_base, AVRational{1, 1000}));
     }
   }
   setup_ogg_reader();
@@ -296,18 +296,18 @@ void decoder::impl::read_tags() {
 expected<void, audio_error> decoder::impl::configure_resampler(const AVFrame* f) {
   AVChannelLayout in{};
   if (f->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC || f->ch_layout.nb_channels <= 0) {
-    av_channel_layout_default(&in, f->ch_layout.nb_channels > 0 ? f->ch_layout.nb_channels : 2);
-  } else if (av_channel_layout_copy(&in, &f->ch_layout) < 0) {
+    ff::av_channel_layout_default(&in, f->ch_layout.nb_channels > 0 ? f->ch_layout.nb_channels : 2);
+  } else if (ff::av_channel_layout_copy(&in, &f->ch_layout) < 0) {
     return fail(audio_error::out_of_memory);
   }
   if ((swr != nullptr || rs) && f->format == swr_in_format && f->sample_rate == swr_in_rate &&
-      av_channel_layout_compare(&in, &swr_in_layout) == 0) {
-    av_channel_layout_uninit(&in);
+      ff::av_channel_layout_compare(&in, &swr_in_layout) == 0) {
+    ff::av_channel_layout_uninit(&in);
     return {};
   }
-  swr_free(&swr);
+  ff::swr_free(&swr);
   rs.reset();
-  av_channel_layout_uninit(&swr_in_layout);
+  ff::av_channel_layout_uninit(&swr_in_layout);
   swr_in_layout = in;
   swr_in_format = f->format;
   swr_in_rate = f->sample_rate;
@@ -317,30 +317,30 @@ expected<void, audio_error> decoder::impl::configure_resampler(const AVFrame* f)
     if (rs) return {};
   }
   AVChannelLayout out = AV_CHANNEL_LAYOUT_STEREO;
-  int r = swr_alloc_set_opts2(&swr, &out, AV_SAMPLE_FMT_FLT, sample_rate, &swr_in_layout,
+  int r = ff::swr_alloc_set_opts2(&swr, &out, AV_SAMPLE_FMT_FLT, sample_rate, &swr_in_layout,
                               static_cast<AVSampleFormat>(f->format), f->sample_rate, 0, nullptr);
   if (r < 0) return fail(audio_error::resampler_error, r);
   if (swr_in_layout.nb_channels == 1) {
     // Mono goes to both channels at unity gain (swr's default mixes at -3 dB).
     const double matrix[2] = {1.0, 1.0};
-    if ((r = swr_set_matrix(swr, matrix, 1)) < 0) return fail(audio_error::resampler_error, r);
+    if ((r = ff::swr_set_matrix(swr, matrix, 1)) < 0) return fail(audio_error::resampler_error, r);
   }
-  if ((r = swr_init(swr)) < 0) return fail(audio_error::resampler_error, r);
+  if ((r = ff::swr_init(swr)) < 0) return fail(audio_error::resampler_error, r);
   return {};
 }
 
 void decoder::impl::reset_resampler() {
   if (rs) rs->reset();
   if (swr != nullptr) {
-    swr_close(swr);
-    if (swr_init(swr) < 0) swr_free(&swr);  // rebuilt on the next frame
+    ff::swr_close(swr);
+    if (ff::swr_init(swr) < 0) ff::swr_free(&swr);  // rebuilt on the next frame
   }
 }
 
 expected<int, audio_error> decoder::impl::read_audio_packet(AVPacket* p) {
   for (;;) {
     ffmpeg_fresh = false;
-    const int r = av_read_frame(fmt, p);
+    const int r = ff::av_read_frame(fmt, p);
     if (fmt->event_flags & AVFMT_EVENT_FLAG_METADATA_UPDATED) {
       fmt->event_flags &= ~AVFMT_EVENT_FLAG_METADATA_UPDATED;
       metadata_dirty = true;
@@ -356,7 +356,7 @@ expected<int, audio_error> decoder::impl::read_audio_packet(AVPacket* p) {
       return fail(map_read_error(r), r);
     }
     if (p->stream_index == stream_index) return 0;
-    av_packet_unref(p);
+    ff::av_packet_unref(p);
   }
 }
 
@@ -369,18 +369,18 @@ expected<void, audio_error> decoder::impl::count_bad_packet(int averror) {
 
 expected<void, audio_error> decoder::impl::ensure_codec_open() {
   if (codec_open) return {};
-  if (int r = avcodec_open2(codec, codec_impl, nullptr); r < 0) return fail(audio_error::codec_error, r);
+  if (int r = ff::avcodec_open2(codec, codec_impl, nullptr); r < 0) return fail(audio_error::codec_error, r);
   codec_open = true;
   return {};
 }
 
 expected<void, audio_error> decoder::impl::decode_step() {
   if (auto ok = ensure_codec_open(); !ok) return ok;
-  int r = avcodec_receive_frame(codec, frame);
+  int r = ff::avcodec_receive_frame(codec, frame);
   if (r == 0) {
     bad_packets = 0;
     auto appended = append_frame(frame);
-    av_frame_unref(frame);
+    ff::av_frame_unref(frame);
     return appended;
   }
   if (r == AVERROR_EOF) {
@@ -391,10 +391,10 @@ expected<void, audio_error> decoder::impl::decode_step() {
     } else if (swr != nullptr) {
       // Drain the resampler's delay line.
       for (;;) {
-        const int room = std::max(swr_get_out_samples(swr, 0), 0) + 32;
+        const int room = std::max(ff::swr_get_out_samples(swr, 0), 0) + 32;
         float* dst = fifo.prepare(static_cast<std::size_t>(room));
         auto* dst8 = reinterpret_cast<std::uint8_t*>(dst);
-        const int n = swr_convert(swr, &dst8, room, nullptr, 0);
+        const int n = ff::swr_convert(swr, &dst8, room, nullptr, 0);
         if (n <= 0) break;
         fifo.commit(static_cast<std::size_t>(n));
       }
@@ -412,11 +412,11 @@ expected<void, audio_error> decoder::impl::decode_step() {
   if (!got) return unexpected(got.error());
   if (*got == AVERROR_EOF) {
     sent_eof = true;
-    avcodec_send_packet(codec, nullptr);
+    ff::avcodec_send_packet(codec, nullptr);
     return {};
   }
-  r = avcodec_send_packet(codec, pkt);
-  av_packet_unref(pkt);
+  r = ff::avcodec_send_packet(codec, pkt);
+  ff::av_packet_unref(pkt);
   if (r < 0 && r != AVERROR(EAGAIN)) return count_bad_packet(r);
   return {};
 }
@@ -427,7 +427,7 @@ expected<void, audio_error> decoder::impl::append_frame(const AVFrame* f) {
   if (anchor_pending) {
     const std::int64_t ts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
     if (ts != AV_NOPTS_VALUE && fifo.empty()) {
-      fifo_start = std::max<std::int64_t>(0, av_rescale_q(ts - origin_pts, stream->time_base, output_time_base));
+      fifo_start = std::max<std::int64_t>(0, ff::av_rescale_q(ts - origin_pts, stream->time_base, output_time_base));
     }
     anchor_pending = false;
   }
@@ -439,11 +439,11 @@ expected<void, audio_error> decoder::impl::append_frame(const AVFrame* f) {
     discard_before_target();
     return {};
   }
-  const int room = swr_get_out_samples(swr, f->nb_samples);
+  const int room = ff::swr_get_out_samples(swr, f->nb_samples);
   if (room < 0) return fail(audio_error::resampler_error, room);
   float* dst = fifo.prepare(static_cast<std::size_t>(room));
   auto* dst8 = reinterpret_cast<std::uint8_t*>(dst);
-  const int n = swr_convert(swr, &dst8, room, const_cast<const std::uint8_t**>(f->extended_data), f->nb_samples);
+  const int n = ff::swr_convert(swr, &dst8, room, const_cast<const std::uint8_t**>(f->extended_data), f->nb_samples);
   if (n < 0) return fail(audio_error::resampler_error, n);
   fifo.commit(static_cast<std::size_t>(n));
   discard_before_target();
@@ -498,13 +498,13 @@ expected<bool, audio_error> decoder::impl::locate_reader() {
     if (!got) return unexpected(got.error());
     if (*got == AVERROR_EOF) return false;
     if (pkt->pos < 0) {  // never seen from FFmpeg's Ogg demuxer; if it happens, FFmpeg keeps going
-      av_packet_unref(pkt);
+      ff::av_packet_unref(pkt);
       if (auto ok = hand_back_to_ffmpeg(); !ok) return unexpected(ok.error());
       return true;
     }
     offset = static_cast<std::uint64_t>(pkt->pos);
     resume_from = packet_position(pkt, passthrough_next);
-    av_packet_unref(pkt);
+    ff::av_packet_unref(pkt);
     reader_owns = true;  // the source position is the reader's from here on
     if (!ogg->knows_stream()) {
       auto found = ogg->find_stream();
@@ -522,16 +522,16 @@ expected<bool, audio_error> decoder::impl::locate_reader() {
 
 void decoder::impl::leave_passthrough() {
   passthrough_mode = false;
-  avcodec_flush_buffers(codec);
+  ff::avcodec_flush_buffers(codec);
   reset_resampler();
   fifo.clear();
   sent_eof = false;
   finished = false;
   // Prime the decoder with the last passed-through packet and drop its output.
-  if (passthrough_pkt->size > 0 && avcodec_send_packet(codec, passthrough_pkt) >= 0) {
-    while (avcodec_receive_frame(codec, frame) == 0) av_frame_unref(frame);
+  if (passthrough_pkt->size > 0 && ff::avcodec_send_packet(codec, passthrough_pkt) >= 0) {
+    while (ff::avcodec_receive_frame(codec, frame) == 0) ff::av_frame_unref(frame);
   }
-  av_packet_unref(passthrough_pkt);
+  ff::av_packet_unref(passthrough_pkt);
   fifo_start = passthrough_next;
 }
 
@@ -578,7 +578,7 @@ expected<void, audio_error> decoder::impl::seek_to(std::int64_t target) {
     past_end = true;
     seek_target = -1;
     fifo_start = passthrough_next = target;
-    av_packet_unref(passthrough_pkt);
+    ff::av_packet_unref(passthrough_pkt);
     return {};
   }
   return seek_ffmpeg(target);
@@ -587,14 +587,14 @@ expected<void, audio_error> decoder::impl::seek_to(std::int64_t target) {
 expected<void, audio_error> decoder::impl::seek_ffmpeg(std::int64_t target) {
   ffmpeg_fresh = false;
   const std::int64_t preroll = std::min(ms_to_samples(seek_preroll_ms), target);
-  const std::int64_t ts = origin_pts + av_rescale_q(target - preroll, output_time_base, stream->time_base);
-  int r = avformat_seek_file(fmt, stream_index, std::numeric_limits<std::int64_t>::min(), ts, ts, 0);
-  if (r < 0) r = av_seek_frame(fmt, stream_index, ts, AVSEEK_FLAG_BACKWARD);
+  const std::int64_t ts = origin_pts + ff::av_rescale_q(target - preroll, output_time_base, stream->time_base);
+  int r = ff::avformat_seek_file(fmt, stream_index, std::numeric_limits<std::int64_t>::min(), ts, ts, 0);
+  if (r < 0) r = ff::av_seek_frame(fmt, stream_index, ts, AVSEEK_FLAG_BACKWARD);
   if (r < 0) return fail(source_failed ? audio_error::io_error : audio_error::seek_failed, r);
-  if (codec_open) avcodec_flush_buffers(codec);
+  if (codec_open) ff::avcodec_flush_buffers(codec);
   reset_resampler();
   fifo.clear();
-  av_packet_unref(passthrough_pkt);
+  ff::av_packet_unref(passthrough_pkt);
   past_end = false;
   sent_eof = false;
   finished = false;
@@ -607,7 +607,7 @@ expected<void, audio_error> decoder::impl::seek_ffmpeg(std::int64_t target) {
 
 std::int64_t decoder::impl::packet_position(const AVPacket* p, std::int64_t fallback) const {
   if (p->pts == AV_NOPTS_VALUE) return fallback;
-  return std::max<std::int64_t>(0, av_rescale_q(p->pts - origin_pts, stream->time_base, output_time_base));
+  return std::max<std::int64_t>(0, ff::av_rescale_q(p->pts - origin_pts, stream->time_base, output_time_base));
 }
 
 expected<read_status, audio_error> decoder::impl::next_opus_packet(opus_packet& out) {
@@ -673,7 +673,7 @@ expected<read_status, audio_error> decoder::impl::next_reader_packet(opus_packet
 
 expected<read_status, audio_error> decoder::impl::next_ffmpeg_packet(opus_packet& out) {
   for (;;) {
-    av_packet_unref(passthrough_pkt);
+    ff::av_packet_unref(passthrough_pkt);
     if (finished && sent_eof) return read_status::end_of_stream;
     auto got = read_audio_packet(passthrough_pkt);
     if (!got) return unexpected(got.error());
@@ -712,6 +712,8 @@ decoder::~decoder() = default;
 
 expected<decoder, audio_error> decoder::open(std::unique_ptr<byte_source> source, const decoder_options& options) {
   if (!source) return unexpected(audio_error::invalid_argument);
+  // Before any impl exists: its destructor calls FFmpeg.
+  if (!detail::load_ffmpeg()) return unexpected(audio_error::media_libraries_missing);
   auto p = std::make_unique<impl>();
   p->source = std::move(source);
   p->options = options;
