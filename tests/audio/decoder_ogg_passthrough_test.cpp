@@ -85,6 +85,69 @@ TEST(audio_decoder_ogg, passthrough_packets_match_ffmpegs_demuxer) {
   }
 }
 
+// Seekable like an HTTP source with range requests: its seeks may wait on the network.
+class remote_like_source final : public byte_source {
+ public:
+  remote_like_source(std::vector<std::uint8_t> bytes, std::shared_ptr<int> seeks)
+      : inner_(std::move(bytes)), seeks_(std::move(seeks)) {}
+  expected<std::size_t, audio_error> read(std::span<std::byte> b) override { return inner_.read(b); }
+  bool seekable() const noexcept override { return true; }
+  expected<void, audio_error> seek(std::uint64_t offset) override {
+    ++*seeks_;
+    return inner_.seek(offset);
+  }
+  std::optional<std::uint64_t> size() const override { return inner_.size(); }
+
+ private:
+  memory_source inner_;
+  std::shared_ptr<int> seeks_;
+};
+
+// The node reads packets and switches modes on its frame worker, which must never wait on a
+// network: from a source whose seeks are not local, passthrough stays on FFmpeg's demuxer and
+// neither packets nor mode switches seek the source.
+TEST(audio_decoder_ogg, a_remote_source_is_never_seeked_by_packets_or_mode_switches) {
+  REQUIRE_OGG_FIXTURES();
+  const auto bytes = test::read_bytes(test::fixture("tone.opus"));
+  auto seeks = std::make_shared<int>(0);
+  auto d = decoder::open(std::make_unique<remote_like_source>(bytes, seeks));
+  ASSERT_TRUE(d) << to_string(d.error());
+  const int after_open = *seeks;
+  const auto first = next_packets(*d, 25);
+  ASSERT_EQ(first.size(), 25u);
+  EXPECT_EQ(pcm_frames(*d, 10).size(), 10 * frame_values);
+  const auto again = next_packets(*d, 10);
+  ASSERT_EQ(again.size(), 10u);
+  EXPECT_EQ(*seeks, after_open);
+  // The same packets as the local path gives.
+  auto local = open_seekable(bytes);
+  expect_same(first, next_packets(local, 25));
+
+  // A local source is what takes the reader: its hand-overs do seek.
+  auto counted = std::make_shared<int>(0);
+  class local_counting final : public byte_source {
+   public:
+    local_counting(std::vector<std::uint8_t> b, std::shared_ptr<int> n) : inner_(std::move(b)), n_(std::move(n)) {}
+    expected<std::size_t, audio_error> read(std::span<std::byte> b) override { return inner_.read(b); }
+    bool seekable() const noexcept override { return true; }
+    bool seeks_locally() const noexcept override { return true; }
+    expected<void, audio_error> seek(std::uint64_t offset) override {
+      ++*n_;
+      return inner_.seek(offset);
+    }
+    std::optional<std::uint64_t> size() const override { return inner_.size(); }
+
+   private:
+    memory_source inner_;
+    std::shared_ptr<int> n_;
+  };
+  auto l = decoder::open(std::make_unique<local_counting>(bytes, counted));
+  ASSERT_TRUE(l);
+  const int local_after_open = *counted;
+  ASSERT_EQ(next_packets(*l, 25).size(), 25u);
+  EXPECT_GT(*counted, local_after_open);
+}
+
 TEST(audio_decoder_ogg, seeks_land_within_one_packet_both_ways) {
   REQUIRE_OGG_FIXTURES();
   const auto bytes = test::read_bytes(test::fixture("tone.opus"));

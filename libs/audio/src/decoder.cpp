@@ -16,7 +16,9 @@
 // - reader -> FFmpeg (read_frame() after packets, a seek, or a chained link that is not stereo
 //   Opus): the source is put back where FFmpeg's I/O buffer expects it, then FFmpeg seeks to
 //   where the packets stopped, as seek() does (the 100 ms pre-roll also primes the codec).
-// Non-seekable sources (live streams) keep FFmpeg's demuxer in both modes.
+// Non-seekable sources (live streams) keep FFmpeg's demuxer in both modes, and so do sources
+// whose seeks may wait on a network (HTTP: a reopen): hand-overs happen on the node's frame
+// worker, which must never block (byte_source::seeks_locally()).
 
 #include <algorithm>
 #include <array>
@@ -462,7 +464,10 @@ void decoder::impl::discard_before_target() {
 }
 
 void decoder::impl::setup_ogg_reader() {
-  if (!opus_passthrough || !source->seekable() || std::string_view(fmt->iformat->name) != "ogg") return;
+  if (!opus_passthrough || !source->seekable() || !source->seeks_locally() ||
+      std::string_view(fmt->iformat->name) != "ogg") {
+    return;
+  }
   const AVCodecParameters* par = stream->codecpar;
   // FFmpeg keeps the OpusHead packet as extradata. Its streams are numbered in the order of the
   // BOS pages, which is how the reader finds the Ogg serial to follow (no I/O until then).
