@@ -1,34 +1,11 @@
 #include "vectobeat/audio/decoder.hpp"
 
-// Opus passthrough from Ogg files reads packets with our own page reader (ogg_opus_reader.hpp)
-// instead of av_read_frame, which cost ~6 us per packet (issue #4). FFmpeg still opens and probes
-// the track, decodes when PCM is wanted, and seeks.
-//
-// Who owns the byte position: in passthrough, the reader; otherwise FFmpeg. The reader is used
-// only on seekable sources, because every hand-over is a seek: FFmpeg's I/O buffer and demuxer
-// have read ahead, so the reader cannot simply continue where FFmpeg stopped, nor FFmpeg where the
-// reader stopped.
-// - FFmpeg -> reader (the first next_opus_packet() after open, a seek or read_frame()): straight
-//   after open the reader starts at byte 0 and reads the headers itself; otherwise FFmpeg returns
-//   its next packet, whose `pos` is the page it starts on, and the reader starts at that page
-//   and skips what comes before that packet. So the packet sequence is exactly what FFmpeg would
-//   have returned, and seeking stays FFmpeg's (granule bisection over the same bytes).
-// - reader -> FFmpeg (read_frame() after packets, a seek, or a chained link that is not stereo
-//   Opus): the source is put back where FFmpeg's I/O buffer expects it, then FFmpeg seeks to
-//   where the packets stopped, as seek() does (the 100 ms pre-roll also primes the codec).
-// Non-seekable sources (live streams) keep FFmpeg's demuxer in both modes, and so do sources
-// whose seeks may wait on a network (HTTP: a reopen): hand-overs happen on the node's frame
-// worker, which must never block (byte_source::seeks_locally()).
-
 #include <algorithm>
 #include <array>
 #include <cstring>
 #include <limits>
 
-#include "ffmpeg_support.hpp"
-#include "ogg_opus_reader.hpp"
-#include "sample_fifo.hpp"
-#include "vectobeat/audio/resampler.hpp"
+#include "decoder_impl.hpp"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -40,16 +17,6 @@ extern "C" {
 
 namespace vb::audio {
 namespace {
-
-constexpr AVRational output_time_base{1, sample_rate};
-// Decoding starts this long before a seek target so codecs with state (MP3 bit reservoir, AAC
-// overlap, Opus) have converged by the target; the pre-roll output is discarded.
-constexpr std::int64_t seek_preroll_ms = 100;
-
-std::int64_t ms_to_samples(std::int64_t ms) { return ms * (sample_rate / 1000); }
-std::chrono::milliseconds samples_to_ms(std::int64_t samples) {
-  return std::chrono::milliseconds(samples / (sample_rate / 1000));
-}
 
 std::string tag(const AVDictionary* a, const AVDictionary* b, const char* key) {
   for (const AVDictionary* d : {a, b}) {
@@ -63,141 +30,6 @@ std::string tag(const AVDictionary* a, const AVDictionary* b, const char* key) {
 int deny_io_open(AVFormatContext*, AVIOContext**, const char*, int, AVDictionary**) { return AVERROR(EPERM); }
 
 }  // namespace
-
-struct decoder::impl {
-  std::unique_ptr<byte_source> source;
-  decoder_options options;
-  track_info info;
-  std::string error_detail;
-
-  AVIOContext* io = nullptr;
-  AVFormatContext* fmt = nullptr;
-  AVCodecContext* codec = nullptr;
-  const AVCodec* codec_impl = nullptr;
-  // An Opus stream that may be passed through opens its decoder only when something is decoded:
-  // FFmpeg's Opus decoder state is ~240 KB, and a passthrough player never needs it.
-  bool codec_open = false;
-  SwrContext* swr = nullptr;
-  // Float input with one or two channels at a common rate goes through our resampler (a few KB
-  // of state instead of swresample's ~170 KB); everything else through swresample.
-  std::optional<resampler> rs;
-  AVPacket* pkt = nullptr;
-  AVPacket* passthrough_pkt = nullptr;  // the packet last handed out by next_opus_packet()
-  AVFrame* frame = nullptr;
-  int stream_index = -1;
-  AVStream* stream = nullptr;
-  std::int64_t origin_pts = 0;  // stream pts that maps to position 0
-
-  // Resampler input as configured; re-checked per frame (formats may change mid-stream).
-  int swr_in_format = -1;
-  int swr_in_rate = 0;
-  AVChannelLayout swr_in_layout{};
-
-  // Starts empty and grows to what the stream needs within its first frames (two resampled
-  // frames, ~20 KB for MP3), then stays: a passthrough player never allocates it.
-  detail::sample_fifo fifo;
-  std::int64_t fifo_start = 0;    // 48 kHz sample index of the FIFO head
-  std::int64_t seek_target = -1;  // discard output before this sample index
-  bool anchor_pending = false;    // re-anchor fifo_start on the next decoded frame's pts
-  bool sent_eof = false;          // the decoder was told the stream ended
-  bool finished = false;          // decoder and resampler fully drained
-  bool past_end = false;          // seeked beyond the duration: end of stream until the next seek
-  bool passthrough_mode = false;
-  std::int64_t passthrough_next = 0;  // sample index after the last packet handed out
-  bool source_failed = false;
-  bool metadata_dirty = false;
-  // Our Ogg page reader for passthrough (seekable Ogg/Opus only), and who owns the byte position.
-  std::unique_ptr<detail::ogg_opus_reader> ogg;
-  bool reader_owns = false;
-  bool ffmpeg_fresh = true;             // FFmpeg has returned no packet and not sought since open
-  std::int64_t resume_from = -1;        // the reader skips packets that start before this sample
-  std::int64_t origin_samples = 0;      // origin_pts at 48 kHz
-  int bad_packets = 0;
-  std::array<float, frame_values> scratch{};
-
-  ~impl() {
-    ff::av_frame_free(&frame);
-    ff::av_packet_free(&pkt);
-    ff::av_packet_free(&passthrough_pkt);
-    ff::swr_free(&swr);
-    ff::av_channel_layout_uninit(&swr_in_layout);
-    ff::avcodec_free_context(&codec);
-    ff::avformat_close_input(&fmt);
-    if (io != nullptr) ff::av_freep(&io->buffer);
-    ff::avio_context_free(&io);
-  }
-
-  unexpected<audio_error> fail(audio_error e, int averror = 0) {
-    if (averror != 0) error_detail = detail::ffmpeg_error_text(averror);
-    else error_detail = std::string(to_string(e));
-    return unexpected(e);
-  }
-
-  audio_error map_read_error(int r) const {
-    if (source_failed) return audio_error::io_error;
-    if (r == AVERROR(ENOMEM)) return audio_error::out_of_memory;
-    return audio_error::invalid_data;
-  }
-
-  // --- AVIO callbacks over the byte_source ---
-  static int read_cb(void* opaque, std::uint8_t* buf, int size) {
-    auto* self = static_cast<impl*>(opaque);
-    auto r = self->source->read({reinterpret_cast<std::byte*>(buf), static_cast<std::size_t>(size)});
-    if (!r) {
-      self->source_failed = true;
-      return AVERROR(EIO);
-    }
-    return *r == 0 ? AVERROR_EOF : static_cast<int>(*r);
-  }
-  static std::int64_t seek_cb(void* opaque, std::int64_t offset, int whence) {
-    auto* self = static_cast<impl*>(opaque);
-    whence &= ~AVSEEK_FORCE;
-    const auto size = self->source->size();
-    if (whence == AVSEEK_SIZE) return size ? static_cast<std::int64_t>(*size) : AVERROR(ENOSYS);
-    if (whence == SEEK_END) {
-      if (!size) return AVERROR(ENOSYS);
-      offset += static_cast<std::int64_t>(*size);
-    } else if (whence != SEEK_SET) {
-      return AVERROR(EINVAL);  // avio_seek only issues SEEK_SET / SEEK_END / AVSEEK_SIZE
-    }
-    if (offset < 0) return AVERROR(EINVAL);
-    if (!self->source->seek(static_cast<std::uint64_t>(offset))) {
-      self->source_failed = true;
-      return AVERROR(EIO);
-    }
-    return offset;
-  }
-
-  expected<void, audio_error> open();
-  void read_tags();
-  expected<void, audio_error> configure_resampler(const AVFrame* f);
-  void reset_resampler();
-  expected<int, audio_error> read_audio_packet(AVPacket* p);
-  expected<void, audio_error> ensure_codec_open();
-  expected<void, audio_error> decode_step();
-  expected<void, audio_error> append_frame(const AVFrame* f);
-  expected<void, audio_error> count_bad_packet(int averror);
-  void discard_before_target();
-  void leave_passthrough();
-  void setup_ogg_reader();
-  expected<void, audio_error> give_source_to_ffmpeg();
-  expected<void, audio_error> seek_to(std::int64_t target);
-  expected<void, audio_error> seek_ffmpeg(std::int64_t target);
-  expected<bool, audio_error> locate_reader();
-  expected<void, audio_error> hand_back_to_ffmpeg();
-  expected<read_status, audio_error> next_ffmpeg_packet(opus_packet& out);
-  expected<read_status, audio_error> next_reader_packet(opus_packet& out, bool& handed_back);
-  expected<read_status, audio_error> read_frame(pcm_frame_view out);
-  expected<void, audio_error> seek(std::int64_t target_ms);
-  expected<read_status, audio_error> next_opus_packet(opus_packet& out);
-  std::int64_t packet_position(const AVPacket* p, std::int64_t fallback) const;
-  bool passthrough_capable() const noexcept { return opus_passthrough; }
-  bool compute_passthrough_capable() const noexcept {
-    return codec->codec_id == AV_CODEC_ID_OPUS && codec->sample_rate == sample_rate && codec->ch_layout.nb_channels == 2;
-  }
-  // Fixed at open; asked once per frame, so kept here rather than behind three pointers.
-  bool opus_passthrough = false;
-};
 
 expected<void, audio_error> decoder::impl::open() {
   detail::install_ffmpeg_log_bridge();
@@ -264,7 +96,7 @@ expected<void, audio_error> decoder::impl::open() {
   if (pkt == nullptr || passthrough_pkt == nullptr || frame == nullptr) return fail(audio_error::out_of_memory);
 
   origin_pts = stream->start_time != AV_NOPTS_VALUE ? stream->start_time : 0;
-  origin_samples = ff::av_rescale_q(origin_pts, stream->time_base, output_time_base);
+  origin_samples = ff::av_rescale_q(origin_pts, stream->time_base, detail::output_time_base);
 
   const AVCodecParameters* par = stream->codecpar;
   info.container = detail::container_name(fmt->iformat->name, par->codec_id);
@@ -429,7 +261,7 @@ expected<void, audio_error> decoder::impl::append_frame(const AVFrame* f) {
   if (anchor_pending) {
     const std::int64_t ts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
     if (ts != AV_NOPTS_VALUE && fifo.empty()) {
-      fifo_start = std::max<std::int64_t>(0, ff::av_rescale_q(ts - origin_pts, stream->time_base, output_time_base));
+      fifo_start = std::max<std::int64_t>(0, ff::av_rescale_q(ts - origin_pts, stream->time_base, detail::output_time_base));
     }
     anchor_pending = false;
   }
@@ -463,83 +295,6 @@ void decoder::impl::discard_before_target() {
   if (fifo_start >= seek_target) seek_target = -1;
 }
 
-void decoder::impl::setup_ogg_reader() {
-  if (!opus_passthrough || !source->seekable() || !source->seeks_locally() ||
-      std::string_view(fmt->iformat->name) != "ogg") {
-    return;
-  }
-  const AVCodecParameters* par = stream->codecpar;
-  // FFmpeg keeps the OpusHead packet as extradata. Its streams are numbered in the order of the
-  // BOS pages, which is how the reader finds the Ogg serial to follow (no I/O until then).
-  const auto head = detail::parse_opus_head({par->extradata, static_cast<std::size_t>(std::max(par->extradata_size, 0))});
-  if (!head || !head->passthrough_capable()) return;
-  ogg = std::make_unique<detail::ogg_opus_reader>(*source, static_cast<std::size_t>(stream_index));
-}
-
-expected<void, audio_error> decoder::impl::give_source_to_ffmpeg() {
-  if (!reader_owns) return {};
-  reader_owns = false;
-  // Put the source where FFmpeg's I/O buffer ends, so its next read continues from there.
-  if (!source->seek(static_cast<std::uint64_t>(std::max<std::int64_t>(io->pos, 0)))) {
-    source_failed = true;
-    return fail(audio_error::io_error);
-  }
-  return {};
-}
-
-// Drops the reader for good; FFmpeg continues the packets from where they stopped.
-expected<void, audio_error> decoder::impl::hand_back_to_ffmpeg() {
-  ogg.reset();
-  if (auto ok = give_source_to_ffmpeg(); !ok) return ok;
-  return seek_to(passthrough_next);
-}
-
-// True when the reader (or FFmpeg, after a hand-back) is ready; false at the end of the stream.
-expected<bool, audio_error> decoder::impl::locate_reader() {
-  std::uint64_t offset = 0;
-  resume_from = -1;
-  if (!ffmpeg_fresh) {
-    auto got = read_audio_packet(pkt);
-    if (!got) return unexpected(got.error());
-    if (*got == AVERROR_EOF) return false;
-    if (pkt->pos < 0) {  // never seen from FFmpeg's Ogg demuxer; if it happens, FFmpeg keeps going
-      ff::av_packet_unref(pkt);
-      if (auto ok = hand_back_to_ffmpeg(); !ok) return unexpected(ok.error());
-      return true;
-    }
-    offset = static_cast<std::uint64_t>(pkt->pos);
-    resume_from = packet_position(pkt, passthrough_next);
-    ff::av_packet_unref(pkt);
-    reader_owns = true;  // the source position is the reader's from here on
-    if (!ogg->knows_stream()) {
-      auto found = ogg->find_stream();
-      if (!found) return fail(found.error());
-      if (!*found) {
-        if (auto ok = hand_back_to_ffmpeg(); !ok) return unexpected(ok.error());
-        return true;
-      }
-    }
-  }
-  if (auto ok = ogg->restart(offset); !ok) return fail(ok.error());
-  reader_owns = true;
-  return true;
-}
-
-void decoder::impl::leave_passthrough() {
-  passthrough_mode = false;
-  ff::avcodec_flush_buffers(codec);
-  reset_resampler();
-  fifo.clear();
-  sent_eof = false;
-  finished = false;
-  // Prime the decoder with the last passed-through packet and drop its output.
-  if (passthrough_pkt->size > 0 && ff::avcodec_send_packet(codec, passthrough_pkt) >= 0) {
-    while (ff::avcodec_receive_frame(codec, frame) == 0) ff::av_frame_unref(frame);
-  }
-  ff::av_packet_unref(passthrough_pkt);
-  fifo_start = passthrough_next;
-}
-
 expected<read_status, audio_error> decoder::impl::read_frame(pcm_frame_view out) {
   if (past_end) return read_status::end_of_stream;
   if (auto ok = ensure_codec_open(); !ok) return unexpected(ok.error());
@@ -564,7 +319,7 @@ expected<read_status, audio_error> decoder::impl::read_frame(pcm_frame_view out)
 
 expected<void, audio_error> decoder::impl::seek(std::int64_t target_ms) {
   target_ms = std::max<std::int64_t>(target_ms, 0);
-  const std::int64_t target = ms_to_samples(target_ms);
+  const std::int64_t target = detail::ms_to_samples(target_ms);
   const std::int64_t current = passthrough_mode ? passthrough_next : fifo_start;
   if (!source->seekable()) {
     if (target < current) return fail(audio_error::not_seekable);
@@ -577,7 +332,7 @@ expected<void, audio_error> decoder::impl::seek(std::int64_t target_ms) {
 }
 
 expected<void, audio_error> decoder::impl::seek_to(std::int64_t target) {
-  if (info.duration && samples_to_ms(target) >= *info.duration) {
+  if (info.duration && detail::samples_to_ms(target) >= *info.duration) {
     // Past the end: behave like a finished track.
     fifo.clear();
     past_end = true;
@@ -591,8 +346,8 @@ expected<void, audio_error> decoder::impl::seek_to(std::int64_t target) {
 
 expected<void, audio_error> decoder::impl::seek_ffmpeg(std::int64_t target) {
   ffmpeg_fresh = false;
-  const std::int64_t preroll = std::min(ms_to_samples(seek_preroll_ms), target);
-  const std::int64_t ts = origin_pts + ff::av_rescale_q(target - preroll, output_time_base, stream->time_base);
+  const std::int64_t preroll = std::min(detail::ms_to_samples(detail::seek_preroll_ms), target);
+  const std::int64_t ts = origin_pts + ff::av_rescale_q(target - preroll, detail::output_time_base, stream->time_base);
   int r = ff::avformat_seek_file(fmt, stream_index, std::numeric_limits<std::int64_t>::min(), ts, ts, 0);
   if (r < 0) r = ff::av_seek_frame(fmt, stream_index, ts, AVSEEK_FLAG_BACKWARD);
   if (r < 0) return fail(source_failed ? audio_error::io_error : audio_error::seek_failed, r);
@@ -609,111 +364,6 @@ expected<void, audio_error> decoder::impl::seek_ffmpeg(std::int64_t target) {
   fifo_start = passthrough_next = target;  // provisional until a timestamp arrives
   return {};
 }
-
-std::int64_t decoder::impl::packet_position(const AVPacket* p, std::int64_t fallback) const {
-  if (p->pts == AV_NOPTS_VALUE) return fallback;
-  return std::max<std::int64_t>(0, ff::av_rescale_q(p->pts - origin_pts, stream->time_base, output_time_base));
-}
-
-expected<read_status, audio_error> decoder::impl::next_opus_packet(opus_packet& out) {
-  if (!passthrough_capable()) return fail(audio_error::not_opus);
-  if (past_end) return read_status::end_of_stream;
-  if (!passthrough_mode) {
-    passthrough_mode = true;
-    passthrough_next = fifo_start;
-    fifo.clear();
-    anchor_pending = false;
-  }
-  if (ogg) {
-    bool handed_back = false;
-    auto r = next_reader_packet(out, handed_back);
-    if (!handed_back) return r;
-  }
-  return next_ffmpeg_packet(out);
-}
-
-expected<read_status, audio_error> decoder::impl::next_reader_packet(opus_packet& out, bool& handed_back) {
-  if (!reader_owns) {
-    auto located = locate_reader();
-    if (!located) return unexpected(located.error());
-    if (!*located) return read_status::end_of_stream;
-    if (!ogg) {
-      handed_back = true;
-      return read_status::ok;
-    }
-  }
-  detail::ogg_opus_packet p;
-  for (;;) {
-    auto r = ogg->next(p);
-    if (!r) return fail(r.error());
-    if (*r == detail::ogg_read_status::end_of_stream) return read_status::end_of_stream;
-    if (*r == detail::ogg_read_status::foreign_stream) {
-      // A chained link that is not stereo Opus: FFmpeg takes over from here.
-      handed_back = true;
-      if (auto ok = hand_back_to_ffmpeg(); !ok) return unexpected(ok.error());
-      return read_status::ok;
-    }
-    if (p.samples <= 0) {
-      if (auto ok = count_bad_packet(AVERROR_INVALIDDATA); !ok) return unexpected(ok.error());
-      continue;
-    }
-    bad_packets = 0;
-    const std::int64_t pos = std::max<std::int64_t>(0, p.timestamp - origin_samples);
-    if (pos < resume_from) continue;  // before the packet FFmpeg would have returned next
-    resume_from = -1;
-    if (seek_target >= 0) {
-      if (pos + p.samples <= seek_target) {
-        passthrough_next = pos + p.samples;
-        continue;
-      }
-      seek_target = -1;
-    }
-    passthrough_next = pos + p.samples;
-    out.data = p.data;
-    out.samples = p.samples;
-    out.position = samples_to_ms(pos);
-    return read_status::ok;
-  }
-}
-
-expected<read_status, audio_error> decoder::impl::next_ffmpeg_packet(opus_packet& out) {
-  for (;;) {
-    ff::av_packet_unref(passthrough_pkt);
-    if (finished && sent_eof) return read_status::end_of_stream;
-    auto got = read_audio_packet(passthrough_pkt);
-    if (!got) return unexpected(got.error());
-    if (*got == AVERROR_EOF) {
-      finished = sent_eof = true;
-      return read_status::end_of_stream;
-    }
-    const int n = opus_packet_get_nb_samples(passthrough_pkt->data, passthrough_pkt->size, sample_rate);
-    if (n <= 0) {
-      if (auto ok = count_bad_packet(AVERROR_INVALIDDATA); !ok) return unexpected(ok.error());
-      continue;
-    }
-    bad_packets = 0;
-    const std::int64_t pos = packet_position(passthrough_pkt, passthrough_next);
-    if (seek_target >= 0) {
-      if (pos + n <= seek_target) {
-        passthrough_next = pos + n;
-        continue;
-      }
-      seek_target = -1;
-    }
-    passthrough_next = pos + n;
-    out.data = {passthrough_pkt->data, static_cast<std::size_t>(passthrough_pkt->size)};
-    out.samples = n;
-    out.position = samples_to_ms(pos);
-    return read_status::ok;
-  }
-}
-
-// --- decoder ---
-
-decoder::decoder(std::unique_ptr<impl> p) noexcept : impl_(std::move(p)) {}
-decoder::decoder(decoder&&) noexcept = default;
-decoder& decoder::operator=(decoder&&) noexcept = default;
-decoder::~decoder() = default;
 
 expected<decoder, audio_error> decoder::open(std::unique_ptr<byte_source> source, const decoder_options& options) {
   if (!source) return unexpected(audio_error::invalid_argument);
@@ -739,7 +389,7 @@ expected<read_status, audio_error> decoder::read_frame(pcm16_frame_view out) {
 expected<void, audio_error> decoder::seek(std::chrono::milliseconds position) { return impl_->seek(position.count()); }
 
 std::chrono::milliseconds decoder::position() const noexcept {
-  return samples_to_ms(impl_->passthrough_mode ? impl_->passthrough_next : impl_->fifo_start);
+  return detail::samples_to_ms(impl_->passthrough_mode ? impl_->passthrough_next : impl_->fifo_start);
 }
 
 bool decoder::opus_passthrough_available() const noexcept { return impl_->passthrough_capable(); }
