@@ -69,6 +69,9 @@ struct options {
   // Exit the process (exit(0), no teardown) after the first ramp with players while they still
   // play: under heaptrack, what a playing player holds is then reported as "leaked".
   bool exit_while_playing = false;
+  // malloc_trim(0) before each RSS reading: how much of the RSS is free memory the allocator
+  // keeps (an experiment; the node itself does not trim).
+  bool trim = false;
   std::string out;
   std::string vectobeat;
   std::vector<int> transcode_ramp{5, 10, 20, 40, 60, 80, 100, 110, 120, 140};
@@ -279,6 +282,7 @@ class bench {
         // The baseline of the per-player figures: after a probe of each medium has run (the
         // media stack is loaded and faulted in), before the first player.
         std::this_thread::sleep_for(1s);
+        if (opt_.trim) ::malloc_trim(0);
         base_rss_kb_ = status_kb(0, "VmRSS:");
         base_heap_ = heap_in_use();
         std::fprintf(stderr, "node_bench: in-process idle RSS %ld KB, %ld KB after loading the media\n", idle_rss_kb_,
@@ -348,6 +352,7 @@ class bench {
     s.cpu_per_stream = n > 0 ? 100.0 * s.worker_load / n : 0;
     s.cpu_per_frame_us = s.sent > 0 ? (c1.total() - c0.total()) * 1e6 / static_cast<double>(s.sent) : 0;
     s.sys_per_frame_us = s.sent > 0 ? (c1.system - c0.system) * 1e6 / static_cast<double>(s.sent) : 0;
+    if (opt_.trim) ::malloc_trim(0);
     const long rss = status_kb(0, "VmRSS:");
     s.rss_kb = rss;
     s.rss_per_player_kb = n > 0 ? static_cast<double>(rss - base_rss_kb_) / n : 0;
@@ -570,11 +575,13 @@ int main(int argc, char** argv) {
     else if (k == "--transcode") o.transcode_ramp = parse_ramp(v);
     else if (k == "--passthrough") o.passthrough_ramp = parse_ramp(v);
     else if (k == "--exit-while-playing") o.exit_while_playing = v == "1";
+    else if (k == "--trim") o.trim = v == "1";
     else {
       std::fprintf(stderr,
                    "usage: node_bench [--out docs/benchmarks.md] [--core 1] [--other-core 0] [--seconds 10] [--warmup 3] [--nice 0]\n"
                    "                  [--vectobeat build/vectobeat] [--transcode 5,10,..] [--passthrough 50,100,..]\n"
-                   "                  [--exit-while-playing 1]  (after the first ramp, for heaptrack)\n");
+                   "                  [--exit-while-playing 1]  (after the first ramp, for heaptrack)\n"
+                   "                  [--trim 1]  (malloc_trim(0) before each RSS reading)\n");
       return 2;
     }
   }
