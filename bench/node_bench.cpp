@@ -275,6 +275,7 @@ class bench {
         std::fprintf(stderr, "node_bench: cannot connect to the node\n");
         rc = 1;
       } else {
+        client.messages().stop_recording();  // playerUpdates would pile up in this process
         std::this_thread::sleep_for(1s);
         idle_rss_kb_ = status_kb(0, "VmRSS:");
         const auto mp3 = load(client, media / "music.mp3");
