@@ -14,7 +14,10 @@
 #include <new>
 #include <random>
 
+#include "audio/fixtures.hpp"
 #include "audio/signal.hpp"
+#include "vectobeat/audio/decoder.hpp"
+#include "vectobeat/audio/memory_source.hpp"
 #include "vectobeat/audio/opus_decoder.hpp"
 #include "vectobeat/audio/opus_encoder.hpp"
 
@@ -182,6 +185,26 @@ TEST(audio_frame_path_alloc, random_timescale_settings_do_not_allocate) {
     const auto [seen, produced] = run_counted(chain, tone, 60);
     EXPECT_EQ(seen, 0) << s.timescale->speed << " " << s.timescale->pitch << " " << s.timescale->rate;
   }
+}
+
+TEST(audio_frame_path_alloc, ogg_opus_passthrough_does_not_allocate_in_steady_state) {
+  if (test::fixture_dir().empty()) GTEST_SKIP() << "ffmpeg CLI missing";
+  // Seekable Ogg: packets come from our page reader, whose buffers grow to the largest page
+  // within the first pages and then stay.
+  auto d = decoder::open(std::make_unique<memory_source>(test::read_bytes(test::fixture("tone.opus"))));
+  ASSERT_TRUE(d);
+  opus_packet p;
+  for (int i = 0; i < 60; ++i) ASSERT_TRUE(d->next_opus_packet(p));
+  int packets = 0;
+  count_scope scope;
+  for (;;) {
+    auto r = d->next_opus_packet(p);
+    if (!r || *r == read_status::end_of_stream) break;
+    ++packets;
+  }
+  const long seen = scope.count();
+  EXPECT_EQ(seen, 0);
+  EXPECT_GT(packets, 80);
 }
 
 TEST(audio_frame_path_alloc, identity_chain_does_not_allocate) {

@@ -7,6 +7,7 @@
 #include <boost/asio/ip/udp.hpp>
 
 #include <cmath>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -102,6 +103,14 @@ class VoiceTest : public FakeTest {
     std::shared_ptr<std::promise<void>> ready = std::make_shared<std::promise<void>>();
     std::shared_ptr<std::vector<voice::voice_close_event>> closes = std::make_shared<std::vector<voice::voice_close_event>>();
     std::shared_ptr<std::mutex> mu = std::make_shared<std::mutex>();
+    std::shared_ptr<std::condition_variable> closed = std::make_shared<std::condition_variable>();
+    // The connection's close events once at least one arrived (bounded wait: the server may
+    // record its side of a close before the client has read the close frame).
+    std::vector<voice::voice_close_event> wait_closes(std::chrono::milliseconds limit) const {
+      std::unique_lock lk(*mu);
+      closed->wait_for(lk, limit, [&] { return !closes->empty(); });
+      return *closes;
+    }
   };
 
   client connect(const voice::voice_server_info& info, voice::voice_connection_options o) {
@@ -115,9 +124,12 @@ class VoiceTest : public FakeTest {
         ready->set_value();
       }
     };
-    cb.on_close = [closes = c.closes, mu = c.mu](const voice::voice_close_event& e) {
-      std::lock_guard lk(*mu);
-      closes->push_back(e);
+    cb.on_close = [closes = c.closes, mu = c.mu, closed = c.closed](const voice::voice_close_event& e) {
+      {
+        std::lock_guard lk(*mu);
+        closes->push_back(e);
+      }
+      closed->notify_all();
     };
     c.conn = std::make_unique<voice::voice_connection>(pool.executor(), clock::system(), info, std::move(o), std::move(cb));
     c.conn->connect();
@@ -344,10 +356,10 @@ TEST_F(VoiceTest, MovingTheVoiceServerClosesTheOldConnectionWith4014) {
   next.token = token;
   auto c2 = connect(next, o);
   EXPECT_EQ(c2.conn->state(), voice::voice_state::ready);
-  std::lock_guard lk(*c.mu);
-  ASSERT_FALSE(c.closes->empty());
-  EXPECT_EQ(c.closes->back().code, 4014);
-  EXPECT_FALSE(c.closes->back().will_reconnect);
+  const auto closes = c.wait_closes(10s);
+  ASSERT_FALSE(closes.empty());
+  EXPECT_EQ(closes.back().code, 4014);
+  EXPECT_FALSE(closes.back().will_reconnect);
 }
 
 TEST_F(VoiceTest, LeavingVoiceEndsTheConnectionAndWritesTheRecording) {

@@ -75,7 +75,7 @@ void apply(settings& s, const overrides& o) {
 
 }  // namespace
 
-int run_cli(int argc, char** argv) {
+std::variant<cli_command, int> parse_cli(int argc, const char* const* argv) {
   CLI::App app{"VectoBeat: a self-hostable Discord music bot system", "vectobeat"};
   app.set_version_flag("-V,--version", std::string("vectobeat ") + std::string(version) +
                                            " (Lavalink API v4, protocol " + std::string(lavalink_compat_version) + ")");
@@ -156,6 +156,20 @@ int run_cli(int argc, char** argv) {
   if (!flags.log_level.empty()) ro.config.logging.level = *log::parse_level(flags.log_level);
   if (!flags.log_format.empty()) ro.config.logging.format = flags.log_format == "json" ? log::format::json : log::format::text;
 
+  cli_command c;
+  c.options = std::move(ro);
+  if (*bot) c.which = role::bot;
+  else if (*node) c.which = role::node;
+  else if (*panel) c.which = role::panel;
+  else if (*fake) c.which = role::fake_discord;
+  return c;
+}
+
+int run_cli(int argc, char** argv) {
+  auto parsed = parse_cli(argc, argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  auto& c = std::get<cli_command>(parsed);
+  auto& ro = c.options;
   log::options lo;
   lo.default_level = ro.config.logging.level;
   lo.fmt = ro.config.logging.format;
@@ -167,11 +181,13 @@ int run_cli(int argc, char** argv) {
   for (auto& w : ro.config.warnings) lg.warn("{}", w);
 
   try {
-    if (*up) return run_up(std::move(ro));
-    if (*bot) return run_bot(std::move(ro));
-    if (*node) return run_node(std::move(ro));
-    if (*panel) return run_panel(std::move(ro));
-    if (*fake) return run_fake_discord(std::move(ro));
+    switch (c.which) {
+      case role::up: return run_up(std::move(ro));
+      case role::bot: return run_bot(std::move(ro));
+      case role::node: return run_node(std::move(ro));
+      case role::panel: return run_panel(std::move(ro));
+      case role::fake_discord: return run_fake_discord(std::move(ro));
+    }
   } catch (const config::error& e) {
     std::fprintf(stderr, "vectobeat: configuration error: %s\n", e.what());
     return 2;

@@ -27,6 +27,7 @@ std::string_view to_string(audio_error e) noexcept {
     case audio_error::not_opus: return "not_opus";
     case audio_error::invalid_argument: return "invalid_argument";
     case audio_error::out_of_memory: return "out_of_memory";
+    case audio_error::media_libraries_missing: return "media_libraries_missing";
   }
   return "unknown";
 }

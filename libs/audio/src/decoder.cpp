@@ -6,9 +6,7 @@
 #include <limits>
 #include <new>
 
-#include "ffmpeg_support.hpp"
-#include "sample_fifo.hpp"
-#include "vectobeat/audio/resampler.hpp"
+#include "decoder_impl.hpp"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -21,19 +19,9 @@ extern "C" {
 namespace vb::audio {
 namespace {
 
-constexpr AVRational output_time_base{1, sample_rate};
-// Decoding starts this long before a seek target so codecs with state (MP3 bit reservoir, AAC
-// overlap, Opus) have converged by the target; the pre-roll output is discarded.
-constexpr std::int64_t seek_preroll_ms = 100;
-
-std::int64_t ms_to_samples(std::int64_t ms) { return ms * (sample_rate / 1000); }
-std::chrono::milliseconds samples_to_ms(std::int64_t samples) {
-  return std::chrono::milliseconds(samples / (sample_rate / 1000));
-}
-
 std::string tag(const AVDictionary* a, const AVDictionary* b, const char* key) {
   for (const AVDictionary* d : {a, b}) {
-    if (const AVDictionaryEntry* e = av_dict_get(d, key, nullptr, 0); e != nullptr && e->value[0] != '\0') {
+    if (const AVDictionaryEntry* e = ff::av_dict_get(d, key, nullptr, 0); e != nullptr && e->value[0] != '\0') {
       return e->value;
     }
   }
@@ -44,139 +32,18 @@ int deny_io_open(AVFormatContext*, AVIOContext**, const char*, int, AVDictionary
 
 }  // namespace
 
-struct decoder::impl {
-  std::unique_ptr<byte_source> source;
-  decoder_options options;
-  track_info info;
-  std::string error_detail;
-
-  AVIOContext* io = nullptr;
-  AVFormatContext* fmt = nullptr;
-  AVCodecContext* codec = nullptr;
-  const AVCodec* codec_impl = nullptr;
-  // An Opus stream that may be passed through opens its decoder only when something is decoded:
-  // FFmpeg's Opus decoder state is ~240 KB, and a passthrough player never needs it.
-  bool codec_open = false;
-  SwrContext* swr = nullptr;
-  // Float input with one or two channels at a common rate goes through our resampler (a few KB
-  // of state instead of swresample's ~170 KB); everything else through swresample.
-  std::optional<resampler> rs;
-  AVPacket* pkt = nullptr;
-  AVPacket* passthrough_pkt = nullptr;  // the packet last handed out by next_opus_packet()
-  AVFrame* frame = nullptr;
-  int stream_index = -1;
-  AVStream* stream = nullptr;
-  std::int64_t origin_pts = 0;  // stream pts that maps to position 0
-
-  // Resampler input as configured; re-checked per frame (formats may change mid-stream).
-  int swr_in_format = -1;
-  int swr_in_rate = 0;
-  AVChannelLayout swr_in_layout{};
-
-  // Starts empty and grows to what the stream needs within its first frames (two resampled
-  // frames, ~20 KB for MP3), then stays: a passthrough player never allocates it.
-  detail::sample_fifo fifo;
-  std::int64_t fifo_start = 0;    // 48 kHz sample index of the FIFO head
-  std::int64_t seek_target = -1;  // discard output before this sample index
-  bool anchor_pending = false;    // re-anchor fifo_start on the next decoded frame's pts
-  bool sent_eof = false;          // the decoder was told the stream ended
-  bool finished = false;          // decoder and resampler fully drained
-  bool past_end = false;          // seeked beyond the duration: end of stream until the next seek
-  bool passthrough_mode = false;
-  std::int64_t passthrough_next = 0;  // sample index after the last packet handed out
-  bool source_failed = false;
-  bool metadata_dirty = false;
-  int bad_packets = 0;
-  std::unique_ptr<std::array<float, frame_values>> scratch;  // 16-bit reads only (7.5 KB)
-
-  ~impl() {
-    av_frame_free(&frame);
-    av_packet_free(&pkt);
-    av_packet_free(&passthrough_pkt);
-    swr_free(&swr);
-    av_channel_layout_uninit(&swr_in_layout);
-    avcodec_free_context(&codec);
-    avformat_close_input(&fmt);
-    if (io != nullptr) av_freep(&io->buffer);
-    avio_context_free(&io);
-  }
-
-  unexpected<audio_error> fail(audio_error e, int averror = 0) {
-    if (averror != 0) error_detail = detail::ffmpeg_error_text(averror);
-    else error_detail = std::string(to_string(e));
-    return unexpected(e);
-  }
-
-  audio_error map_read_error(int r) const {
-    if (source_failed) return audio_error::io_error;
-    if (r == AVERROR(ENOMEM)) return audio_error::out_of_memory;
-    return audio_error::invalid_data;
-  }
-
-  // --- AVIO callbacks over the byte_source ---
-  static int read_cb(void* opaque, std::uint8_t* buf, int size) {
-    auto* self = static_cast<impl*>(opaque);
-    auto r = self->source->read({reinterpret_cast<std::byte*>(buf), static_cast<std::size_t>(size)});
-    if (!r) {
-      self->source_failed = true;
-      return AVERROR(EIO);
-    }
-    return *r == 0 ? AVERROR_EOF : static_cast<int>(*r);
-  }
-  static std::int64_t seek_cb(void* opaque, std::int64_t offset, int whence) {
-    auto* self = static_cast<impl*>(opaque);
-    whence &= ~AVSEEK_FORCE;
-    const auto size = self->source->size();
-    if (whence == AVSEEK_SIZE) return size ? static_cast<std::int64_t>(*size) : AVERROR(ENOSYS);
-    if (whence == SEEK_END) {
-      if (!size) return AVERROR(ENOSYS);
-      offset += static_cast<std::int64_t>(*size);
-    } else if (whence != SEEK_SET) {
-      return AVERROR(EINVAL);  // avio_seek only issues SEEK_SET / SEEK_END / AVSEEK_SIZE
-    }
-    if (offset < 0) return AVERROR(EINVAL);
-    if (!self->source->seek(static_cast<std::uint64_t>(offset))) {
-      self->source_failed = true;
-      return AVERROR(EIO);
-    }
-    return offset;
-  }
-
-  expected<void, audio_error> open();
-  void read_tags();
-  expected<void, audio_error> configure_resampler(const AVFrame* f);
-  void reset_resampler();
-  expected<int, audio_error> read_audio_packet(AVPacket* p);
-  expected<void, audio_error> ensure_codec_open();
-  expected<void, audio_error> decode_step();
-  expected<void, audio_error> append_frame(const AVFrame* f);
-  expected<void, audio_error> count_bad_packet(int averror);
-  void discard_before_target();
-  void leave_passthrough();
-  expected<read_status, audio_error> read_frame(pcm_frame_view out);
-  expected<void, audio_error> seek(std::int64_t target_ms);
-  expected<read_status, audio_error> next_opus_packet(opus_packet& out);
-  std::int64_t packet_position(const AVPacket* p, std::int64_t fallback) const;
-  bool passthrough_capable() const noexcept { return opus_passthrough; }
-  bool compute_passthrough_capable() const noexcept {
-    return codec->codec_id == AV_CODEC_ID_OPUS && codec->sample_rate == sample_rate && codec->ch_layout.nb_channels == 2;
-  }
-  // Fixed at open; asked once per frame, so kept here rather than behind three pointers.
-  bool opus_passthrough = false;
-};
-
 expected<void, audio_error> decoder::impl::open() {
   detail::install_ffmpeg_log_bridge();
   const auto buffer_bytes = std::clamp<std::size_t>(options.io_buffer_bytes, 4096, 1 << 20);
-  auto* buffer = static_cast<std::uint8_t*>(av_malloc(buffer_bytes));
+  auto* buffer = static_cast<std::uint8_t*>(ff::av_malloc(buffer_bytes));
   if (buffer == nullptr) return fail(audio_error::out_of_memory);
-  io = avio_alloc_context(buffer, static_cast<int>(buffer_bytes), 0, this, &read_cb, nullptr,
+  io = ff::avio_alloc_context(buffer, static_cast<int>(buffer_bytes), 0, this, &read_cb, nullptr,
                           source->seekable() ? &seek_cb : nullptr);
   if (io == nullptr) {
-    av_free(buffer);
+    ff::av_free(buffer);
     return fail(audio_error::out_of_memory);
   }
-  fmt = avformat_alloc_context();
+  fmt = ff::avformat_alloc_context();
   if (fmt == nullptr) return fail(audio_error::out_of_memory);
   fmt->pb = io;
   fmt->flags |= AVFMT_FLAG_CUSTOM_IO;
@@ -187,22 +54,22 @@ expected<void, audio_error> decoder::impl::open() {
   fmt->max_streams = 32;
   fmt->max_index_size = static_cast<unsigned>(std::clamp<std::size_t>(options.max_index_bytes, 1024, 1 << 20));
   fmt->io_open = &deny_io_open;
-  fmt->format_whitelist = av_strdup(detail::allowed_demuxers);
+  fmt->format_whitelist = ff::av_strdup(detail::allowed_demuxers);
   if (fmt->format_whitelist == nullptr) return fail(audio_error::out_of_memory);
 
   const AVInputFormat* hint = nullptr;
-  if (!options.format_hint.empty()) hint = av_find_input_format(options.format_hint.c_str());
-  if (int r = avformat_open_input(&fmt, nullptr, hint, nullptr); r < 0) {
+  if (!options.format_hint.empty()) hint = ff::av_find_input_format(options.format_hint.c_str());
+  if (int r = ff::avformat_open_input(&fmt, nullptr, hint, nullptr); r < 0) {
     // fmt is freed by avformat_open_input on failure; the custom AVIO stays ours.
     if (source_failed) return fail(audio_error::io_error, r);
     if (r == AVERROR(ENOMEM)) return fail(audio_error::out_of_memory, r);
     // Empty input, unknown bytes, or a format outside the allow-list.
     return fail(audio_error::unsupported_format, r);
   }
-  if (int r = avformat_find_stream_info(fmt, nullptr); r < 0) return fail(map_read_error(r), r);
+  if (int r = ff::avformat_find_stream_info(fmt, nullptr); r < 0) return fail(map_read_error(r), r);
 
   const AVCodec* dec = nullptr;
-  stream_index = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, &dec, 0);
+  stream_index = ff::av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, &dec, 0);
   if (stream_index == AVERROR_STREAM_NOT_FOUND) return fail(audio_error::no_audio_stream, stream_index);
   if (stream_index < 0 || dec == nullptr) return fail(audio_error::unsupported_codec, stream_index);
   stream = fmt->streams[stream_index];
@@ -210,9 +77,9 @@ expected<void, audio_error> decoder::impl::open() {
     if (static_cast<int>(i) != stream_index) fmt->streams[i]->discard = AVDISCARD_ALL;
   }
 
-  codec = avcodec_alloc_context3(dec);
+  codec = ff::avcodec_alloc_context3(dec);
   if (codec == nullptr) return fail(audio_error::out_of_memory);
-  if (int r = avcodec_parameters_to_context(codec, stream->codecpar); r < 0) return fail(audio_error::codec_error, r);
+  if (int r = ff::avcodec_parameters_to_context(codec, stream->codecpar); r < 0) return fail(audio_error::codec_error, r);
   codec->pkt_timebase = stream->time_base;
   codec->thread_count = 1;  // no hidden threads: the node schedules decoding itself
   codec_impl = dec;
@@ -225,16 +92,17 @@ expected<void, audio_error> decoder::impl::open() {
     return fail(audio_error::invalid_data);
   }
 
-  pkt = av_packet_alloc();
-  passthrough_pkt = av_packet_alloc();
-  frame = av_frame_alloc();
+  pkt = ff::av_packet_alloc();
+  passthrough_pkt = ff::av_packet_alloc();
+  frame = ff::av_frame_alloc();
   if (pkt == nullptr || passthrough_pkt == nullptr || frame == nullptr) return fail(audio_error::out_of_memory);
 
   origin_pts = stream->start_time != AV_NOPTS_VALUE ? stream->start_time : 0;
+  origin_samples = ff::av_rescale_q(origin_pts, stream->time_base, detail::output_time_base);
 
   const AVCodecParameters* par = stream->codecpar;
   info.container = detail::container_name(fmt->iformat->name, par->codec_id);
-  info.codec = avcodec_get_name(par->codec_id);
+  info.codec = ff::avcodec_get_name(par->codec_id);
   info.source_sample_rate = codec->sample_rate;
   info.source_channels = codec->ch_layout.nb_channels;
   info.bitrate = par->bit_rate > 0 ? par->bit_rate : std::max<std::int64_t>(fmt->bit_rate, 0);
@@ -242,11 +110,12 @@ expected<void, audio_error> decoder::impl::open() {
   const bool live = !source->seekable() && !source->size();
   if (!live) {
     if (fmt->duration != AV_NOPTS_VALUE && fmt->duration > 0) {
-      info.duration = std::chrono::milliseconds(av_rescale(fmt->duration, 1000, AV_TIME_BASE));
+      info.duration = std::chrono::milliseconds(ff::av_rescale(fmt->duration, 1000, AV_TIME_BASE));
     } else if (stream->duration != AV_NOPTS_VALUE && stream->duration > 0) {
-      info.duration = std::chrono::milliseconds(av_rescale_q(stream->duration, stream->time_base, {1, 1000}));
+      info.duration = std::chrono::milliseconds(ff::av_rescale_q(stream->duration, stream->time_base, AVRational{1, 1000}));
     }
   }
+  setup_ogg_reader();
   read_tags();
   metadata_dirty = false;
   fmt->event_flags &= ~AVFMT_EVENT_FLAG_METADATA_UPDATED;
@@ -263,18 +132,18 @@ void decoder::impl::read_tags() {
 expected<void, audio_error> decoder::impl::configure_resampler(const AVFrame* f) {
   AVChannelLayout in{};
   if (f->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC || f->ch_layout.nb_channels <= 0) {
-    av_channel_layout_default(&in, f->ch_layout.nb_channels > 0 ? f->ch_layout.nb_channels : 2);
-  } else if (av_channel_layout_copy(&in, &f->ch_layout) < 0) {
+    ff::av_channel_layout_default(&in, f->ch_layout.nb_channels > 0 ? f->ch_layout.nb_channels : 2);
+  } else if (ff::av_channel_layout_copy(&in, &f->ch_layout) < 0) {
     return fail(audio_error::out_of_memory);
   }
   if ((swr != nullptr || rs) && f->format == swr_in_format && f->sample_rate == swr_in_rate &&
-      av_channel_layout_compare(&in, &swr_in_layout) == 0) {
-    av_channel_layout_uninit(&in);
+      ff::av_channel_layout_compare(&in, &swr_in_layout) == 0) {
+    ff::av_channel_layout_uninit(&in);
     return {};
   }
-  swr_free(&swr);
+  ff::swr_free(&swr);
   rs.reset();
-  av_channel_layout_uninit(&swr_in_layout);
+  ff::av_channel_layout_uninit(&swr_in_layout);
   swr_in_layout = in;
   swr_in_format = f->format;
   swr_in_rate = f->sample_rate;
@@ -284,29 +153,30 @@ expected<void, audio_error> decoder::impl::configure_resampler(const AVFrame* f)
     if (rs) return {};
   }
   AVChannelLayout out = AV_CHANNEL_LAYOUT_STEREO;
-  int r = swr_alloc_set_opts2(&swr, &out, AV_SAMPLE_FMT_FLT, sample_rate, &swr_in_layout,
+  int r = ff::swr_alloc_set_opts2(&swr, &out, AV_SAMPLE_FMT_FLT, sample_rate, &swr_in_layout,
                               static_cast<AVSampleFormat>(f->format), f->sample_rate, 0, nullptr);
   if (r < 0) return fail(audio_error::resampler_error, r);
   if (swr_in_layout.nb_channels == 1) {
     // Mono goes to both channels at unity gain (swr's default mixes at -3 dB).
     const double matrix[2] = {1.0, 1.0};
-    if ((r = swr_set_matrix(swr, matrix, 1)) < 0) return fail(audio_error::resampler_error, r);
+    if ((r = ff::swr_set_matrix(swr, matrix, 1)) < 0) return fail(audio_error::resampler_error, r);
   }
-  if ((r = swr_init(swr)) < 0) return fail(audio_error::resampler_error, r);
+  if ((r = ff::swr_init(swr)) < 0) return fail(audio_error::resampler_error, r);
   return {};
 }
 
 void decoder::impl::reset_resampler() {
   if (rs) rs->reset();
   if (swr != nullptr) {
-    swr_close(swr);
-    if (swr_init(swr) < 0) swr_free(&swr);  // rebuilt on the next frame
+    ff::swr_close(swr);
+    if (ff::swr_init(swr) < 0) ff::swr_free(&swr);  // rebuilt on the next frame
   }
 }
 
 expected<int, audio_error> decoder::impl::read_audio_packet(AVPacket* p) {
   for (;;) {
-    const int r = av_read_frame(fmt, p);
+    ffmpeg_fresh = false;
+    const int r = ff::av_read_frame(fmt, p);
     if (fmt->event_flags & AVFMT_EVENT_FLAG_METADATA_UPDATED) {
       fmt->event_flags &= ~AVFMT_EVENT_FLAG_METADATA_UPDATED;
       metadata_dirty = true;
@@ -322,7 +192,7 @@ expected<int, audio_error> decoder::impl::read_audio_packet(AVPacket* p) {
       return fail(map_read_error(r), r);
     }
     if (p->stream_index == stream_index) return 0;
-    av_packet_unref(p);
+    ff::av_packet_unref(p);
   }
 }
 
@@ -335,18 +205,18 @@ expected<void, audio_error> decoder::impl::count_bad_packet(int averror) {
 
 expected<void, audio_error> decoder::impl::ensure_codec_open() {
   if (codec_open) return {};
-  if (int r = avcodec_open2(codec, codec_impl, nullptr); r < 0) return fail(audio_error::codec_error, r);
+  if (int r = ff::avcodec_open2(codec, codec_impl, nullptr); r < 0) return fail(audio_error::codec_error, r);
   codec_open = true;
   return {};
 }
 
 expected<void, audio_error> decoder::impl::decode_step() {
   if (auto ok = ensure_codec_open(); !ok) return ok;
-  int r = avcodec_receive_frame(codec, frame);
+  int r = ff::avcodec_receive_frame(codec, frame);
   if (r == 0) {
     bad_packets = 0;
     auto appended = append_frame(frame);
-    av_frame_unref(frame);
+    ff::av_frame_unref(frame);
     return appended;
   }
   if (r == AVERROR_EOF) {
@@ -357,10 +227,10 @@ expected<void, audio_error> decoder::impl::decode_step() {
     } else if (swr != nullptr) {
       // Drain the resampler's delay line.
       for (;;) {
-        const int room = std::max(swr_get_out_samples(swr, 0), 0) + 32;
+        const int room = std::max(ff::swr_get_out_samples(swr, 0), 0) + 32;
         float* dst = fifo.prepare(static_cast<std::size_t>(room));
         auto* dst8 = reinterpret_cast<std::uint8_t*>(dst);
-        const int n = swr_convert(swr, &dst8, room, nullptr, 0);
+        const int n = ff::swr_convert(swr, &dst8, room, nullptr, 0);
         if (n <= 0) break;
         fifo.commit(static_cast<std::size_t>(n));
       }
@@ -378,11 +248,11 @@ expected<void, audio_error> decoder::impl::decode_step() {
   if (!got) return unexpected(got.error());
   if (*got == AVERROR_EOF) {
     sent_eof = true;
-    avcodec_send_packet(codec, nullptr);
+    ff::avcodec_send_packet(codec, nullptr);
     return {};
   }
-  r = avcodec_send_packet(codec, pkt);
-  av_packet_unref(pkt);
+  r = ff::avcodec_send_packet(codec, pkt);
+  ff::av_packet_unref(pkt);
   if (r < 0 && r != AVERROR(EAGAIN)) return count_bad_packet(r);
   return {};
 }
@@ -393,7 +263,7 @@ expected<void, audio_error> decoder::impl::append_frame(const AVFrame* f) {
   if (anchor_pending) {
     const std::int64_t ts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
     if (ts != AV_NOPTS_VALUE && fifo.empty()) {
-      fifo_start = std::max<std::int64_t>(0, av_rescale_q(ts - origin_pts, stream->time_base, output_time_base));
+      fifo_start = std::max<std::int64_t>(0, ff::av_rescale_q(ts - origin_pts, stream->time_base, detail::output_time_base));
     }
     anchor_pending = false;
   }
@@ -405,11 +275,11 @@ expected<void, audio_error> decoder::impl::append_frame(const AVFrame* f) {
     discard_before_target();
     return {};
   }
-  const int room = swr_get_out_samples(swr, f->nb_samples);
+  const int room = ff::swr_get_out_samples(swr, f->nb_samples);
   if (room < 0) return fail(audio_error::resampler_error, room);
   float* dst = fifo.prepare(static_cast<std::size_t>(room));
   auto* dst8 = reinterpret_cast<std::uint8_t*>(dst);
-  const int n = swr_convert(swr, &dst8, room, const_cast<const std::uint8_t**>(f->extended_data), f->nb_samples);
+  const int n = ff::swr_convert(swr, &dst8, room, const_cast<const std::uint8_t**>(f->extended_data), f->nb_samples);
   if (n < 0) return fail(audio_error::resampler_error, n);
   fifo.commit(static_cast<std::size_t>(n));
   discard_before_target();
@@ -427,25 +297,17 @@ void decoder::impl::discard_before_target() {
   if (fifo_start >= seek_target) seek_target = -1;
 }
 
-void decoder::impl::leave_passthrough() {
-  passthrough_mode = false;
-  avcodec_flush_buffers(codec);
-  reset_resampler();
-  fifo.clear();
-  sent_eof = false;
-  finished = false;
-  // Prime the decoder with the last passed-through packet and drop its output.
-  if (passthrough_pkt->size > 0 && avcodec_send_packet(codec, passthrough_pkt) >= 0) {
-    while (avcodec_receive_frame(codec, frame) == 0) av_frame_unref(frame);
-  }
-  av_packet_unref(passthrough_pkt);
-  fifo_start = passthrough_next;
-}
-
 expected<read_status, audio_error> decoder::impl::read_frame(pcm_frame_view out) {
   if (past_end) return read_status::end_of_stream;
   if (auto ok = ensure_codec_open(); !ok) return unexpected(ok.error());
-  if (passthrough_mode) leave_passthrough();
+  if (passthrough_mode && reader_owns) {
+    passthrough_mode = false;
+    if (auto ok = give_source_to_ffmpeg(); !ok) return unexpected(ok.error());
+    if (auto ok = seek_to(passthrough_next); !ok) return unexpected(ok.error());
+    if (past_end) return read_status::end_of_stream;
+  } else if (passthrough_mode) {
+    leave_passthrough();
+  }
   while (fifo.size() < frame_samples && !finished) {
     if (auto ok = decode_step(); !ok) return unexpected(ok.error());
   }
@@ -459,7 +321,7 @@ expected<read_status, audio_error> decoder::impl::read_frame(pcm_frame_view out)
 
 expected<void, audio_error> decoder::impl::seek(std::int64_t target_ms) {
   target_ms = std::max<std::int64_t>(target_ms, 0);
-  const std::int64_t target = ms_to_samples(target_ms);
+  const std::int64_t target = detail::ms_to_samples(target_ms);
   const std::int64_t current = passthrough_mode ? passthrough_next : fifo_start;
   if (!source->seekable()) {
     if (target < current) return fail(audio_error::not_seekable);
@@ -467,24 +329,34 @@ expected<void, audio_error> decoder::impl::seek(std::int64_t target_ms) {
     if (!passthrough_mode) discard_before_target();
     return {};
   }
-  if (info.duration && target_ms >= info.duration->count()) {
+  if (auto ok = give_source_to_ffmpeg(); !ok) return ok;
+  return seek_to(target);
+}
+
+expected<void, audio_error> decoder::impl::seek_to(std::int64_t target) {
+  if (info.duration && detail::samples_to_ms(target) >= *info.duration) {
     // Past the end: behave like a finished track.
     fifo.clear();
     past_end = true;
     seek_target = -1;
     fifo_start = passthrough_next = target;
-    av_packet_unref(passthrough_pkt);
+    ff::av_packet_unref(passthrough_pkt);
     return {};
   }
-  const std::int64_t preroll_ms = std::min(seek_preroll_ms, target_ms);
-  const std::int64_t ts = origin_pts + av_rescale_q(target_ms - preroll_ms, {1, 1000}, stream->time_base);
-  int r = avformat_seek_file(fmt, stream_index, std::numeric_limits<std::int64_t>::min(), ts, ts, 0);
-  if (r < 0) r = av_seek_frame(fmt, stream_index, ts, AVSEEK_FLAG_BACKWARD);
+  return seek_ffmpeg(target);
+}
+
+expected<void, audio_error> decoder::impl::seek_ffmpeg(std::int64_t target) {
+  ffmpeg_fresh = false;
+  const std::int64_t preroll = std::min(detail::ms_to_samples(detail::seek_preroll_ms), target);
+  const std::int64_t ts = origin_pts + ff::av_rescale_q(target - preroll, detail::output_time_base, stream->time_base);
+  int r = ff::avformat_seek_file(fmt, stream_index, std::numeric_limits<std::int64_t>::min(), ts, ts, 0);
+  if (r < 0) r = ff::av_seek_frame(fmt, stream_index, ts, AVSEEK_FLAG_BACKWARD);
   if (r < 0) return fail(source_failed ? audio_error::io_error : audio_error::seek_failed, r);
-  if (codec_open) avcodec_flush_buffers(codec);
+  if (codec_open) ff::avcodec_flush_buffers(codec);
   reset_resampler();
   fifo.clear();
-  av_packet_unref(passthrough_pkt);
+  ff::av_packet_unref(passthrough_pkt);
   past_end = false;
   sent_eof = false;
   finished = false;
@@ -495,60 +367,10 @@ expected<void, audio_error> decoder::impl::seek(std::int64_t target_ms) {
   return {};
 }
 
-std::int64_t decoder::impl::packet_position(const AVPacket* p, std::int64_t fallback) const {
-  if (p->pts == AV_NOPTS_VALUE) return fallback;
-  return std::max<std::int64_t>(0, av_rescale_q(p->pts - origin_pts, stream->time_base, output_time_base));
-}
-
-expected<read_status, audio_error> decoder::impl::next_opus_packet(opus_packet& out) {
-  if (!passthrough_capable()) return fail(audio_error::not_opus);
-  if (past_end) return read_status::end_of_stream;
-  if (!passthrough_mode) {
-    passthrough_mode = true;
-    passthrough_next = fifo_start;
-    fifo.clear();
-    anchor_pending = false;
-  }
-  for (;;) {
-    av_packet_unref(passthrough_pkt);
-    if (finished && sent_eof) return read_status::end_of_stream;
-    auto got = read_audio_packet(passthrough_pkt);
-    if (!got) return unexpected(got.error());
-    if (*got == AVERROR_EOF) {
-      finished = sent_eof = true;
-      return read_status::end_of_stream;
-    }
-    const int n = opus_packet_get_nb_samples(passthrough_pkt->data, passthrough_pkt->size, sample_rate);
-    if (n <= 0) {
-      if (auto ok = count_bad_packet(AVERROR_INVALIDDATA); !ok) return unexpected(ok.error());
-      continue;
-    }
-    bad_packets = 0;
-    const std::int64_t pos = packet_position(passthrough_pkt, passthrough_next);
-    if (seek_target >= 0) {
-      if (pos + n <= seek_target) {
-        passthrough_next = pos + n;
-        continue;
-      }
-      seek_target = -1;
-    }
-    passthrough_next = pos + n;
-    out.data = {passthrough_pkt->data, static_cast<std::size_t>(passthrough_pkt->size)};
-    out.samples = n;
-    out.position = samples_to_ms(pos);
-    return read_status::ok;
-  }
-}
-
-// --- decoder ---
-
-decoder::decoder(std::unique_ptr<impl> p) noexcept : impl_(std::move(p)) {}
-decoder::decoder(decoder&&) noexcept = default;
-decoder& decoder::operator=(decoder&&) noexcept = default;
-decoder::~decoder() = default;
-
 expected<decoder, audio_error> decoder::open(std::unique_ptr<byte_source> source, const decoder_options& options) {
   if (!source) return unexpected(audio_error::invalid_argument);
+  // Before any impl exists: its destructor calls FFmpeg.
+  if (!detail::load_ffmpeg()) return unexpected(audio_error::media_libraries_missing);
   auto p = std::make_unique<impl>();
   p->source = std::move(source);
   p->options = options;
@@ -573,7 +395,7 @@ expected<read_status, audio_error> decoder::read_frame(pcm16_frame_view out) {
 expected<void, audio_error> decoder::seek(std::chrono::milliseconds position) { return impl_->seek(position.count()); }
 
 std::chrono::milliseconds decoder::position() const noexcept {
-  return samples_to_ms(impl_->passthrough_mode ? impl_->passthrough_next : impl_->fifo_start);
+  return detail::samples_to_ms(impl_->passthrough_mode ? impl_->passthrough_next : impl_->fifo_start);
 }
 
 bool decoder::opus_passthrough_available() const noexcept { return impl_->passthrough_capable(); }
@@ -588,6 +410,13 @@ std::optional<decoder::metadata_update> decoder::take_metadata_update() {
   if (auto title = d.source->take_stream_title()) {
     changed = *title != d.info.title;
     d.info.title = std::move(*title);
+  }
+  if (d.ogg) {
+    if (auto t = d.ogg->take_tags()) {
+      changed = changed || t->title != d.info.title || t->artist != d.info.artist;
+      d.info.title = std::move(t->title);
+      d.info.artist = std::move(t->artist);
+    }
   }
   if (d.metadata_dirty) {
     d.metadata_dirty = false;

@@ -20,14 +20,14 @@ const vb::log::logger& ffmpeg_logger() {
 }
 
 void log_bridge(void* avcl, int level, const char* fmt, va_list args) {
-  if (level > av_log_get_level()) return;
+  if (level > ff::av_log_get_level()) return;
   const auto& lg = ffmpeg_logger();
   if (!lg.enabled(vb::log::level::debug)) return;
   std::array<char, 1024> line{};
   int print_prefix = 1;
   va_list copy;
   va_copy(copy, args);
-  av_log_format_line2(avcl, level, fmt, copy, line.data(), static_cast<int>(line.size()), &print_prefix);
+  ff::av_log_format_line2(avcl, level, fmt, copy, line.data(), static_cast<int>(line.size()), &print_prefix);
   va_end(copy);
   std::string_view text(line.data());
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
@@ -39,14 +39,14 @@ void log_bridge(void* avcl, int level, const char* fmt, va_list args) {
 void install_ffmpeg_log_bridge() {
   static std::once_flag once;
   std::call_once(once, [] {
-    av_log_set_level(AV_LOG_WARNING);
-    av_log_set_callback(&log_bridge);
+    ff::av_log_set_level(AV_LOG_WARNING);
+    ff::av_log_set_callback(&log_bridge);
   });
 }
 
 std::string ffmpeg_error_text(int averror) {
   std::array<char, AV_ERROR_MAX_STRING_SIZE> buf{};
-  if (av_strerror(averror, buf.data(), buf.size()) < 0) return "ffmpeg error " + std::to_string(averror);
+  if (ff::av_strerror(averror, buf.data(), buf.size()) < 0) return "ffmpeg error " + std::to_string(averror);
   return buf.data();
 }
 

@@ -1,9 +1,6 @@
 #pragma once
 // FFmpeg glue shared by the decoder: logging bridge, error mapping, format naming, allow-list.
-extern "C" {
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
-}
+#include "ffmpeg_api.hpp"
 
 #include <string>
 #include <string_view>

@@ -149,6 +149,9 @@ expected<audio::decoder, source_error> open_decoder(std::unique_ptr<audio::byte_
         return unexpected(source_error{node_error::unsupported_format, "The media has no audio stream"});
       case audio::audio_error::unsupported_codec:
         return unexpected(source_error{node_error::unsupported_format, "The audio codec is not supported"});
+      case audio::audio_error::media_libraries_missing:
+        return unexpected(source_error{node_error::decode_failed,
+                                       "The node cannot decode media: its FFmpeg libraries are not installed"});
       default:
         return unexpected(source_error{node_error::decode_failed,
                                        "The media could not be decoded: " + std::string(audio::to_string(d.error()))});

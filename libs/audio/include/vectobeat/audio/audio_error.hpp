@@ -19,6 +19,7 @@ enum class audio_error {
   not_opus,             // next_opus_packet() on a track that is not passthrough-capable Opus
   invalid_argument,     // a caller-supplied value is out of range (buffer too small, bad option)
   out_of_memory,
+  media_libraries_missing,  // FFmpeg's shared libraries could not be loaded (not installed)
 };
 
 const std::error_category& audio_category() noexcept;

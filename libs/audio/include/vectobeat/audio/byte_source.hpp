@@ -32,6 +32,11 @@ class byte_source {
     return unexpected(audio_error::not_seekable);
   }
 
+  // True when seek() never waits on a network (a file, memory): the decoder may then seek from
+  // the node's frame worker (the Ogg passthrough reader's hand-overs). False by default: an HTTP
+  // source's seek can reopen the connection and block for seconds.
+  virtual bool seeks_locally() const noexcept { return false; }
+
   // Total size in bytes when known.
   virtual std::optional<std::uint64_t> size() const { return std::nullopt; }
 

@@ -21,6 +21,7 @@ class memory_source final : public byte_source {
   // byte_source
   expected<std::size_t, audio_error> read(std::span<std::byte> buffer) override;
   bool seekable() const noexcept override { return true; }
+  bool seeks_locally() const noexcept override { return true; }
   expected<void, audio_error> seek(std::uint64_t offset) override;
   std::optional<std::uint64_t> size() const override { return view_.size(); }
 
