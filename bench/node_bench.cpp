@@ -14,8 +14,12 @@
 // underrun: a ready player had nothing buffered at its tick) and no tick was skipped. A failed
 // step is measured once more (the machine is shared); the ramp stops at a step that fails twice.
 // CPU per stream is the worker thread's CPU time / wall time / N; RSS per player is
-// (RSS with N playing - RSS before any player) / N; the idle figure is the real
-// `vectobeat node` binary a few seconds after it starts.
+// (RSS with N playing - RSS of the baseline) / N, the baseline taken after both bench media were
+// loaded through /v4/loadtracks (so FFmpeg's libraries are resident whether they load at start or
+// at the first open); the marginal figure is (RSS(N2) - RSS(N1)) / (N2 - N1) between consecutive
+// steps of a ramp, which leaves out one-time costs the first players pay (code faulted in, malloc
+// arenas of the worker thread). The idle figure is the real `vectobeat node` binary a few seconds
+// after it starts.
 #include <fcntl.h>
 #include <malloc.h>
 #include <sched.h>
@@ -62,6 +66,12 @@ struct options {
   int seconds = 10;
   int warmup = 3;
   int nice = 0;  // the worker thread's nice value (negative needs privileges): a shared machine's builds
+  // Exit the process (exit(0), no teardown) after the first ramp with players while they still
+  // play: under heaptrack, what a playing player holds is then reported as "leaked".
+  bool exit_while_playing = false;
+  // malloc_trim(0) before each RSS reading: how much of the RSS is free memory the allocator
+  // keeps (an experiment; the node itself does not trim).
+  bool trim = false;
   std::string out;
   std::string vectobeat;
   std::vector<int> transcode_ramp{5, 10, 20, 40, 60, 80, 100, 110, 120, 140};
@@ -207,6 +217,12 @@ struct step {
   double implied_per_core() const { return cpu_per_frame_us > 0 ? 1e6 / (cpu_per_frame_us * 50.0) : 0; }
   double rss_per_player_kb = 0;
   double heap_per_player_kb = 0;  // malloc'd bytes in use (mallinfo2), for comparison
+  long rss_kb = 0;                // process RSS at the end of the step
+  double heap_kb = 0;             // malloc'd bytes in use at the end of the step
+  // (value at this step - value at the previous step of the ramp) / (N - previous N); negative
+  // when there is no previous step.
+  double marginal_rss_kb = -1;
+  double marginal_heap_kb = -1;
   std::size_t passthrough = 0;
   bool pass = false;
 };
@@ -259,12 +275,19 @@ class bench {
         std::fprintf(stderr, "node_bench: cannot connect to the node\n");
         rc = 1;
       } else {
+        client.messages().stop_recording();  // playerUpdates would pile up in this process
         std::this_thread::sleep_for(1s);
         idle_rss_kb_ = status_kb(0, "VmRSS:");
-        idle_heap_ = heap_in_use();
         const auto mp3 = load(client, media / "music.mp3");
         const auto opus = load(client, media / "music.opus");
-        std::fprintf(stderr, "node_bench: in-process idle RSS %ld KB\n", idle_rss_kb_);
+        // The baseline of the per-player figures: after a probe of each medium has run (the
+        // media stack is loaded and faulted in), before the first player.
+        std::this_thread::sleep_for(1s);
+        if (opt_.trim) ::malloc_trim(0);
+        base_rss_kb_ = status_kb(0, "VmRSS:");
+        base_heap_ = heap_in_use();
+        std::fprintf(stderr, "node_bench: in-process idle RSS %ld KB, %ld KB after loading the media\n", idle_rss_kb_,
+                     base_rss_kb_);
         transcode_ = ramp(node, client, mp3, opt_.transcode_ramp, "transcode", 0);
         passthrough_ = ramp(node, client, opus, opt_.passthrough_ramp, "passthrough", 100000);
       }
@@ -330,11 +353,14 @@ class bench {
     s.cpu_per_stream = n > 0 ? 100.0 * s.worker_load / n : 0;
     s.cpu_per_frame_us = s.sent > 0 ? (c1.total() - c0.total()) * 1e6 / static_cast<double>(s.sent) : 0;
     s.sys_per_frame_us = s.sent > 0 ? (c1.system - c0.system) * 1e6 / static_cast<double>(s.sent) : 0;
+    if (opt_.trim) ::malloc_trim(0);
     const long rss = status_kb(0, "VmRSS:");
-    s.rss_per_player_kb = n > 0 ? static_cast<double>(rss - idle_rss_kb_) / n : 0;
+    s.rss_kb = rss;
+    s.rss_per_player_kb = n > 0 ? static_cast<double>(rss - base_rss_kb_) / n : 0;
     s.passthrough = t1.passthrough_players;
     const auto heap = heap_in_use();
-    s.heap_per_player_kb = n > 0 ? (static_cast<double>(heap) - static_cast<double>(idle_heap_)) / 1024.0 / n : 0;
+    s.heap_kb = static_cast<double>(heap) / 1024.0;
+    s.heap_per_player_kb = n > 0 ? (static_cast<double>(heap) - static_cast<double>(base_heap_)) / 1024.0 / n : 0;
     // Sent frames below 97 % of real time also count (players not connected, or a stalled clock).
     s.pass = s.nulled == 0 && s.skipped == 0 && s.sent >= s.expected * 97 / 100;
     std::fprintf(stderr,
@@ -356,8 +382,20 @@ class bench {
       have = n;
       auto s = measure(node, n);
       if (!s.pass) s = measure(node, n);  // once more: the machine is shared
+      if (!r.steps.empty() && n > r.steps.back().n) {
+        const auto& prev = r.steps.back();
+        s.marginal_rss_kb = static_cast<double>(s.rss_kb - prev.rss_kb) / (n - prev.n);
+        s.marginal_heap_kb = (s.heap_kb - prev.heap_kb) / (n - prev.n);
+      }
+      std::fprintf(stderr, "node_bench: N=%d marginal %.0f KB/player (heap %.0f KB)\n", n, s.marginal_rss_kb,
+                   s.marginal_heap_kb);
       r.steps.push_back(s);
       if (!s.pass) break;
+    }
+    if (opt_.exit_while_playing && have > 0) {
+      std::fprintf(stderr, "node_bench: exiting with %d players playing (--exit-while-playing)\n", have);
+      std::fflush(stderr);
+      std::exit(0);
     }
     remove_players(client, base, have);
     std::this_thread::sleep_for(1s);
@@ -371,7 +409,8 @@ class bench {
   std::string voice_;
   std::atomic<long> worker_tid_{0};
   long idle_rss_kb_ = 0;
-  std::size_t idle_heap_ = 0;
+  long base_rss_kb_ = 0;
+  std::size_t base_heap_ = 0;
   mode_result transcode_, passthrough_;
 
  public:
@@ -385,18 +424,22 @@ std::string fmt(const char* f, double v) {
   return b;
 }
 
+std::string marginal(double kb) { return kb < 0 ? std::string("–") : fmt("%.0f KB", kb); }
+
 std::string table(const mode_result& r) {
   std::string s =
       "| N | frames sent / expected | underruns (nulled) | skipped ticks | lateness p50 | lateness p99 | worker CPU | "
-      "CPU per stream | CPU per sent frame (of it kernel, streams per core) | RSS per player | heap per player | result |\n"
-      "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+      "CPU per stream | CPU per sent frame (of it kernel, streams per core) | RSS per player | heap per player | "
+      "marginal RSS (heap) per player | result |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& x : r.steps)
     s += "| " + std::to_string(x.n) + " | " + std::to_string(x.sent) + " / " + std::to_string(x.expected) + " | " +
          std::to_string(x.nulled) + " | " + std::to_string(x.skipped) + " | " + fmt("%.2f ms", x.p50) + " | " +
          fmt("%.2f ms", x.p99) + " | " + fmt("%.0f %%", 100 * x.worker_load) + " | " + fmt("%.3f %%", x.cpu_per_stream) +
          " | " + fmt("%.1f us", x.cpu_per_frame_us) + " (" + fmt("%.1f", x.sys_per_frame_us) + ", " +
          fmt("%.0f", x.implied_per_core()) + ")" +
-         " | " + fmt("%.0f KB", x.rss_per_player_kb) + " | " + fmt("%.0f KB", x.heap_per_player_kb) + " | " + (x.pass ? "pass" : "**fail**") + " |\n";
+         " | " + fmt("%.0f KB", x.rss_per_player_kb) + " | " + fmt("%.0f KB", x.heap_per_player_kb) + " | " +
+         marginal(x.marginal_rss_kb) + " (" + marginal(x.marginal_heap_kb) + ") | " + (x.pass ? "pass" : "**fail**") + " |\n";
   return s;
 }
 
@@ -443,9 +486,12 @@ std::string bench::markdown(long binary_idle_kb, const std::string& load_before)
        "thread's CPU time / wall time / N (percent of one core); CPU per sent frame is the worker's CPU time / frames "
        "sent, and the streams per core it implies (1 s / (50 x that)) estimates what a whole core would carry (an "
        "estimate only: when other processes take the core it is inflated by context switches and by ticks that find "
-       "nothing to send). RSS per player is (process RSS with N playing - RSS "
-       "before the first player) / N; heap per player is the same for malloc'd bytes in use (mallinfo2), which "
-       "shows how much of the RSS is allocator overhead. The kernel's part of the CPU per frame (system time) is "
+       "nothing to send). RSS per player is (process RSS with N playing - baseline RSS) / N, the baseline taken after "
+       "one /v4/loadtracks of each bench medium (the media libraries are loaded and faulted in) and before the "
+       "first player; heap per player is the same for malloc'd bytes in use (mallinfo2), which shows how much of "
+       "the RSS is allocator overhead. The marginal figures are (RSS(N) - RSS(previous N)) / (N - previous N) "
+       "between consecutive steps of a ramp (the same for heap): what one more player costs, without the "
+       "one-time costs the first players pay (library code faulted in, the worker thread's malloc arena). The kernel's part of the CPU per frame (system time) is "
        "mostly the UDP send: over loopback it includes the receive path up to the voice server's socket (the server "
        "polls its socket every 5 ms, so the node does not also pay for waking it per packet)." +
        (opt_.nice != 0 ? " The worker thread ran at nice " + std::to_string(opt_.nice) +
@@ -468,6 +514,8 @@ std::string bench::markdown(long binary_idle_kb, const std::string& load_before)
     s += "| transcode: CPU per stream" + at + " | " + fmt("%.3f %% of a core", t->cpu_per_stream) + " | <= 0.91 % (110 per core) |\n";
     s += "| transcode: RSS (heap) per playing player" + at + " | " + fmt("%.0f KB", t->rss_per_player_kb) + " (" +
          fmt("%.0f KB", t->heap_per_player_kb) + ") | <= 256 KB |\n";
+    s += "| transcode: marginal RSS (heap) per player" + at + " | " + marginal(t->marginal_rss_kb) + " (" +
+         marginal(t->marginal_heap_kb) + ") | <= 256 KB |\n";
   }
   s += "| passthrough streams on one core, zero underruns | " + n_of(passthrough_.best_step()) +
        (passthrough_.best_step() && p->n == last_n(passthrough_) ? " (end of the ramp)" : "") + " | >= 3,000 |\n";
@@ -478,12 +526,16 @@ std::string bench::markdown(long binary_idle_kb, const std::string& load_before)
     s += "| passthrough: CPU per stream" + at + " | " + fmt("%.4f %% of a core", p->cpu_per_stream) + " | <= 0.033 % (3,000 per core) |\n";
     s += "| passthrough: RSS (heap) per playing player" + at + " | " + fmt("%.0f KB", p->rss_per_player_kb) + " (" +
          fmt("%.0f KB", p->heap_per_player_kb) + ") | <= 256 KB |\n";
+    s += "| passthrough: marginal RSS (heap) per player" + at + " | " + marginal(p->marginal_rss_kb) + " (" +
+         marginal(p->marginal_heap_kb) + ") | <= 256 KB |\n";
     s += "| passthrough players actually in passthrough | " + std::to_string(p->passthrough) + " of " + std::to_string(p->n) + " | all |\n";
   }
   s += "| idle `vectobeat node` RSS (the binary, 3 s after start) | " +
        (binary_idle_kb >= 0 ? fmt("%.1f MB", binary_idle_kb / 1024.0) : std::string("not measured")) + " | < 30 MB |\n";
   s += "| idle node RSS in the benchmark process (node + client, before the first player) | " +
-       fmt("%.1f MB", idle_rss_kb_ / 1024.0) + " | |\n\n";
+       fmt("%.1f MB", idle_rss_kb_ / 1024.0) + " | |\n";
+  s += "| baseline of the per-player figures (the same, after one /v4/loadtracks of each medium) | " +
+       fmt("%.1f MB", base_rss_kb_ / 1024.0) + " | |\n\n";
   s += "### Transcoding ramp\n\n" + table(transcode_) + "\n### Passthrough ramp\n\n" + table(passthrough_) + "\n";
   return s;
 }
@@ -523,10 +575,14 @@ int main(int argc, char** argv) {
     else if (k == "--vectobeat") o.vectobeat = v;
     else if (k == "--transcode") o.transcode_ramp = parse_ramp(v);
     else if (k == "--passthrough") o.passthrough_ramp = parse_ramp(v);
+    else if (k == "--exit-while-playing") o.exit_while_playing = v == "1";
+    else if (k == "--trim") o.trim = v == "1";
     else {
       std::fprintf(stderr,
                    "usage: node_bench [--out docs/benchmarks.md] [--core 1] [--other-core 0] [--seconds 10] [--warmup 3] [--nice 0]\n"
-                   "                  [--vectobeat build/vectobeat] [--transcode 5,10,..] [--passthrough 50,100,..]\n");
+                   "                  [--vectobeat build/vectobeat] [--transcode 5,10,..] [--passthrough 50,100,..]\n"
+                   "                  [--exit-while-playing 1]  (after the first ramp, for heaptrack)\n"
+                   "                  [--trim 1]  (malloc_trim(0) before each RSS reading)\n");
       return 2;
     }
   }

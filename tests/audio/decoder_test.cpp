@@ -1,6 +1,7 @@
 #include "vectobeat/audio/decoder.hpp"
 
 #include <gtest/gtest.h>
+#include <malloc.h>
 
 #include <random>
 
@@ -10,6 +11,17 @@
 #include "vectobeat/audio/icy_source.hpp"
 #include "vectobeat/audio/memory_source.hpp"
 #include "vectobeat/audio/opus_decoder.hpp"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define VB_DECODER_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define VB_DECODER_TEST_ASAN 1
+#endif
+#endif
+#ifdef VB_DECODER_TEST_ASAN
+#include <sanitizer/allocator_interface.h>
+#endif
 
 namespace vb::audio {
 namespace {
@@ -357,6 +369,85 @@ TEST(audio_decoder, switching_between_packets_and_pcm_keeps_the_timeline) {
   ASSERT_TRUE(d->seek(1000ms));
   ASSERT_TRUE(d->next_opus_packet(p));
   EXPECT_NEAR(static_cast<double>(p.position.count()), 1000.0, 20.0);
+}
+
+// Bytes allocated and not yet freed in the process (the test runs on one thread).
+double heap_in_use() {
+#ifdef VB_DECODER_TEST_ASAN
+  return static_cast<double>(__sanitizer_get_current_allocated_bytes());
+#else
+  const auto m = mallinfo2();
+  return static_cast<double>(m.uordblks + m.hblkhd);
+#endif
+}
+
+expected<decoder, audio_error> open_long_mp3(const decoder_options& o = {}) {
+  auto src = file_source::open(test::long_two_tone_mp3());
+  if (!src) return unexpected(src.error());
+  return decoder::open(std::move(*src), o);
+}
+
+// Reads frames until the position reaches `until`; false on an error or the end of the track.
+bool play_until(decoder& d, std::chrono::milliseconds until) {
+  std::array<float, frame_values> f{};
+  while (d.position() < until) {
+    auto r = d.read_frame(f);
+    if (!r || *r == read_status::end_of_stream) return false;
+  }
+  return true;
+}
+
+std::vector<float> read_ms(decoder& d, int ms) {
+  std::vector<float> out;
+  std::array<float, frame_values> f{};
+  for (int i = 0; i < ms / 20; ++i) {
+    auto r = d.read_frame(f);
+    if (!r || *r == read_status::end_of_stream) break;
+    out.insert(out.end(), f.begin(), f.end());
+  }
+  return out;
+}
+
+// Frequency of the left channel between `from_ms` and `to_ms` of a 48 kHz stereo signal.
+double frequency_between(const std::vector<float>& pcm, int from_ms, int to_ms) {
+  const auto left = test::channel(pcm, 0);
+  const auto a = static_cast<std::size_t>(from_ms) * 48, b = std::min(left.size(), static_cast<std::size_t>(to_ms) * 48);
+  if (a >= b) return 0;
+  return test::zero_crossing_frequency(std::span<const float>(left.data() + a, b - a));
+}
+
+TEST(audio_decoder, memory_does_not_grow_with_the_time_played) {
+  if (test::long_two_tone_mp3().empty()) GTEST_SKIP() << "ffmpeg CLI missing";
+  auto d = open_long_mp3();
+  ASSERT_TRUE(d) << to_string(d.error());
+  ASSERT_TRUE(play_until(*d, 20s));
+  const double at_20s = heap_in_use();
+  ASSERT_TRUE(play_until(*d, 110s));
+  const double at_110s = heap_in_use();
+  // FFmpeg's default seek index (1 MiB) grew by an entry per MP3 frame: ~82 KB over these 90 s,
+  // ~280 KB over a 5-minute track, for every player.
+  EXPECT_LT(at_110s - at_20s, 16 * 1024.0) << "heap at 20 s " << at_20s << ", at 110 s " << at_110s;
+}
+
+TEST(audio_decoder, seeks_back_precisely_after_a_long_play_with_a_small_index) {
+  if (test::long_two_tone_mp3().empty()) GTEST_SKIP() << "ffmpeg CLI missing";
+  decoder_options o;
+  o.max_index_bytes = 1024;  // ~40 entries: after 110 s, entries for the first minute are seconds apart
+  auto d = open_long_mp3(o);
+  ASSERT_TRUE(d) << to_string(d.error());
+  ASSERT_TRUE(play_until(*d, 110s));
+  for (const auto target : {30000ms, 5000ms, 90000ms, 61000ms}) {
+    ASSERT_TRUE(d->seek(target)) << d->last_error_detail();
+    EXPECT_EQ(d->position(), target);
+    const auto pcm = read_ms(*d, 500);
+    EXPECT_EQ(d->position(), target + 500ms);
+    EXPECT_NEAR(frequency_between(pcm, 50, 450), target < 60s ? 440.0 : 880.0, 2.0) << target.count();
+  }
+  // Across the change of tone at 60 s: it is heard 500 ms after a seek to 59.5 s (+-1 frame).
+  ASSERT_TRUE(d->seek(59500ms));
+  const auto pcm = read_ms(*d, 1000);
+  EXPECT_NEAR(frequency_between(pcm, 20, 480), 440.0, 2.0);
+  EXPECT_NEAR(frequency_between(pcm, 520, 980), 880.0, 2.0);
 }
 
 }  // namespace

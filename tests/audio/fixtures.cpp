@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <string>
+#include <vector>
 
 namespace vb::audio::test {
 namespace {
@@ -30,18 +32,16 @@ const recipe recipes[] = {
 
 bool run(const std::string& cmd) { return std::system(cmd.c_str()) == 0; }
 
-std::filesystem::path generate() {
+// Runs `commands` (with {dir} replaced by a private directory) and moves the directory to
+// `name` under the temp directory, once per machine and version.
+std::filesystem::path generate_dir(const std::string& name, const std::vector<std::string>& commands) {
   if (!ffmpeg_available()) return {};
-  const auto base = std::filesystem::temp_directory_path() /
-                    ("vb_audio_fixtures_" + std::string(version) + "_" + std::to_string(::getuid()));
+  const auto base = std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getuid()));
   if (std::filesystem::exists(base / ".complete")) return base;
   const auto tmp = base.string() + ".tmp." + std::to_string(::getpid());
   std::filesystem::create_directories(tmp);
-  for (const auto& r : recipes) {
-    const std::string cmd = "ffmpeg -hide_banner -loglevel error -nostdin -y -f lavfi "
-                            "-i sine=frequency=1000:duration=3:sample_rate=44100 -ac 2 "
-                            "-metadata title='VectoBeat Tone' -metadata artist='VB Test' " +
-                            std::string(r.args) + " '" + tmp + "/" + std::string(r.file) + "'";
+  for (auto cmd : commands) {
+    for (auto at = cmd.find("{dir}"); at != std::string::npos; at = cmd.find("{dir}")) cmd.replace(at, 5, tmp);
     if (!run(cmd)) {
       std::filesystem::remove_all(tmp);
       return {};
@@ -54,7 +54,29 @@ std::filesystem::path generate() {
   return std::filesystem::exists(base / ".complete") ? base : std::filesystem::path{};
 }
 
+std::filesystem::path generate() {
+  std::vector<std::string> commands;
+  for (const auto& r : recipes)
+    commands.push_back("ffmpeg -hide_banner -loglevel error -nostdin -y -f lavfi "
+                       "-i sine=frequency=1000:duration=3:sample_rate=44100 -ac 2 "
+                       "-metadata title='VectoBeat Tone' -metadata artist='VB Test' " +
+                       std::string(r.args) + " '{dir}/" + std::string(r.file) + "'");
+  return generate_dir("vb_audio_fixtures_" + std::string(version), commands);
+}
+
 }  // namespace
+
+const std::filesystem::path& long_two_tone_mp3() {
+  static const std::filesystem::path file = [] {
+    const auto dir = generate_dir(
+        "vb_audio_long_v1",
+        {"ffmpeg -hide_banner -loglevel error -nostdin -y -f lavfi -i sine=frequency=440:duration=60:sample_rate=44100 "
+         "-f lavfi -i sine=frequency=880:duration=60:sample_rate=44100 -filter_complex '[0:a][1:a]concat=n=2:v=0:a=1' "
+         "-ac 2 -c:a libmp3lame -b:a 64k '{dir}/long.mp3'"});
+    return dir.empty() ? std::filesystem::path{} : dir / "long.mp3";
+  }();
+  return file;
+}
 
 const std::vector<fixture_format>& fixture_formats() {
   static const std::vector<fixture_format> formats{

@@ -31,4 +31,8 @@ const std::filesystem::path& fixture_dir();
 std::filesystem::path fixture(std::string_view file);
 std::vector<std::uint8_t> read_bytes(const std::filesystem::path& p);
 
+// A 2-minute 64 kb/s stereo MP3: 440 Hz for the first minute, 880 Hz for the second (LAME, so
+// with an Info header). Empty path when ffmpeg is missing or generation failed.
+const std::filesystem::path& long_two_tone_mp3();
+
 }  // namespace vb::audio::test

@@ -87,5 +87,20 @@ TEST(FrameRing, ClearEmpties) {
   EXPECT_TRUE(r.push(frame(100, 1), 0));
 }
 
+TEST(FrameRing, ResetCapacityEmptiesAndResizesTheByteBudget) {
+  frame_ring r(4, 100);
+  ASSERT_TRUE(r.push(frame(60, 1), 0));
+  r.reset_capacity(300);
+  EXPECT_TRUE(r.empty());
+  EXPECT_EQ(r.capacity_bytes(), 300u);
+  EXPECT_TRUE(r.push(frame(150, 2), 0));
+  EXPECT_TRUE(r.push(frame(150, 3), 20));
+  EXPECT_FALSE(r.fits(1));
+  EXPECT_EQ(r.front().data[0], 2);
+  r.reset_capacity(50);
+  EXPECT_FALSE(r.push(frame(60, 4), 0));  // larger than the whole ring now
+  EXPECT_TRUE(r.push(frame(50, 4), 0));
+}
+
 }  // namespace
 }  // namespace vb::node

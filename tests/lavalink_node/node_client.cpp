@@ -9,12 +9,21 @@
 namespace vb::node::test {
 
 void message_log::push(std::string text) {
+  {
+    std::lock_guard lk(mu_);
+    if (!recording_) return;
+  }
   auto v = json::parse(text);
   {
     std::lock_guard lk(mu_);
     if (v && v->is_object()) messages_.push_back(v->as_object());
   }
   cv_.notify_all();
+}
+
+void message_log::stop_recording() {
+  std::lock_guard lk(mu_);
+  recording_ = false;
 }
 
 void message_log::close() {

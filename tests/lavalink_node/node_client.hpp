@@ -29,12 +29,16 @@ class message_log {
   std::size_t size() const;
   bool closed() const;
   std::vector<json::object> all() const;
+  // Messages arriving from now on are dropped (a long benchmark would otherwise keep every
+  // playerUpdate, and count it as the node's memory).
+  void stop_recording();
 
  private:
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<json::object> messages_;
   bool closed_ = false;
+  bool recording_ = true;
 };
 
 // Predicates on node messages.

@@ -113,6 +113,30 @@ TEST_F(PlaybackTest, RunAheadIsBoundedByTheBuffer) {
   EXPECT_EQ(sink_->count(), 0u);
 }
 
+TEST_F(PlaybackTest, RunAheadKeepsItsDepthWhenFramesAreLarge) {
+  // The ring's byte budget follows the bitrate: noise at 256 kb/s (~640-byte frames, the most
+  // an encoder spends) still buffers the whole depth, and plays without a gap.
+  opts_.max_frames = 20;
+  opts_.opus_bitrate = 256000;
+  make();
+  start(media_of(test::wav_noise(3.0)));
+  while (pb_->wants_frame()) pb_->produce(scratch_);
+  EXPECT_EQ(pb_->buffered(), 20u);
+  play_to_end();
+  EXPECT_EQ(sink_->count(), 150u);
+  EXPECT_EQ(pb_->frames_nulled(), 0u);
+  std::size_t bytes = 0;
+  for (const auto& f : sink_->frames()) bytes += f.size();
+  EXPECT_GT(bytes / sink_->count(), 500u);  // the frames really were large
+}
+
+TEST_F(PlaybackTest, FrameRingBudgetFollowsTheBitrate) {
+  EXPECT_EQ(frame_ring_bytes(20, 64000), 20u * 320 + 1400);
+  EXPECT_EQ(frame_ring_bytes(20, 510000), 20u * 1400 + 1400);  // at most one largest frame per frame
+  EXPECT_EQ(frame_ring_bytes(20, 6000), 20u * 128 + 1400);
+  EXPECT_EQ(frame_ring_bytes(20, 0), 20u * 512 + 1400);  // unknown bitrate
+}
+
 TEST_F(PlaybackTest, PositionFollowsTheFramesSent) {
   start(media_of(test::wav_tone(440, 2.0)));
   period(25);

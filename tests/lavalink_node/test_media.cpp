@@ -1,5 +1,6 @@
 #include "lavalink_node/test_media.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "audio/signal.hpp"
@@ -18,8 +19,11 @@ void put32(std::vector<std::uint8_t>& v, std::uint32_t x) {
 }
 }  // namespace
 
-std::vector<std::uint8_t> wav_tone(double freq, double seconds, int rate, double amplitude) {
-  const auto samples = static_cast<std::uint32_t>(seconds * rate);
+namespace {
+
+// A 16-bit stereo PCM WAV file of `samples` frames; `sample(i, channel)` in [-1, 1].
+template <class F>
+std::vector<std::uint8_t> wav_of(std::uint32_t samples, int rate, F&& sample) {
   const std::uint32_t data_bytes = samples * 4;
   std::vector<std::uint8_t> v;
   v.reserve(44 + data_bytes);
@@ -36,11 +40,27 @@ std::vector<std::uint8_t> wav_tone(double freq, double seconds, int rate, double
   for (char c : std::string_view("data")) v.push_back(static_cast<std::uint8_t>(c));
   put32(v, data_bytes);
   for (std::uint32_t i = 0; i < samples; ++i) {
-    const auto s = static_cast<std::int16_t>(std::lround(amplitude * 32767 * std::sin(2 * M_PI * freq * i / rate)));
-    put16(v, static_cast<std::uint16_t>(s));
-    put16(v, static_cast<std::uint16_t>(s));
+    for (int ch = 0; ch < 2; ++ch) {
+      const auto s = static_cast<std::int16_t>(std::lround(32767 * std::clamp(sample(i, ch), -1.0, 1.0)));
+      put16(v, static_cast<std::uint16_t>(s));
+    }
   }
   return v;
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> wav_tone(double freq, double seconds, int rate, double amplitude) {
+  return wav_of(static_cast<std::uint32_t>(seconds * rate), rate,
+                [&](std::uint32_t i, int) { return amplitude * std::sin(2 * M_PI * freq * i / rate); });
+}
+
+std::vector<std::uint8_t> wav_noise(double seconds, int rate, double amplitude) {
+  std::uint32_t seed = 0x12345678;
+  return wav_of(static_cast<std::uint32_t>(seconds * rate), rate, [&](std::uint32_t, int) {
+    seed = seed * 1664525u + 1013904223u;
+    return amplitude * (static_cast<double>(seed >> 8) / static_cast<double>(1u << 23) - 1.0);
+  });
 }
 
 std::vector<float> decode_left(const std::vector<std::vector<std::uint8_t>>& frames) {

@@ -17,6 +17,8 @@ namespace vb::node::test {
 
 // A 16-bit PCM WAV file: `seconds` of a sine at `freq` Hz on both channels.
 std::vector<std::uint8_t> wav_tone(double freq, double seconds, int rate = 48000, double amplitude = 0.5);
+// White noise (independent channels): what an Opus encoder needs the most bits for.
+std::vector<std::uint8_t> wav_noise(double seconds, int rate = 48000, double amplitude = 0.5);
 
 class recording_sink final : public frame_sink {
  public:

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 #include <limits>
+#include <new>
 
 #include "decoder_impl.hpp"
 
@@ -51,6 +52,7 @@ expected<void, audio_error> decoder::impl::open() {
   fmt->format_probesize = static_cast<int>(probe);
   fmt->max_analyze_duration = std::max<std::int64_t>(options.analyze_duration.count(), 100) * 1000;
   fmt->max_streams = 32;
+  fmt->max_index_size = static_cast<unsigned>(std::clamp<std::size_t>(options.max_index_bytes, 1024, 1 << 20));
   fmt->io_open = &deny_io_open;
   fmt->format_whitelist = ff::av_strdup(detail::allowed_demuxers);
   if (fmt->format_whitelist == nullptr) return fail(audio_error::out_of_memory);
@@ -381,8 +383,12 @@ const track_info& decoder::info() const noexcept { return impl_->info; }
 expected<read_status, audio_error> decoder::read_frame(pcm_frame_view out) { return impl_->read_frame(out); }
 
 expected<read_status, audio_error> decoder::read_frame(pcm16_frame_view out) {
-  auto r = impl_->read_frame(impl_->scratch);
-  if (r && *r == read_status::ok) float_to_int16(impl_->scratch, out);
+  if (!impl_->scratch) {
+    impl_->scratch.reset(new (std::nothrow) std::array<float, frame_values>());
+    if (!impl_->scratch) return unexpected(audio_error::out_of_memory);
+  }
+  auto r = impl_->read_frame(*impl_->scratch);
+  if (r && *r == read_status::ok) float_to_int16(*impl_->scratch, out);
   return r;
 }
 

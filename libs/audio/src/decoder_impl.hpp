@@ -77,7 +77,7 @@ struct decoder::impl {
   std::int64_t resume_from = -1;        // the reader skips packets that start before this sample
   std::int64_t origin_samples = 0;      // origin_pts at 48 kHz
   int bad_packets = 0;
-  std::array<float, frame_values> scratch{};
+  std::unique_ptr<std::array<float, frame_values>> scratch;  // 16-bit reads only (7.5 KB), made on first use
 
   ~impl() {
     ff::av_frame_free(&frame);

@@ -7,6 +7,9 @@ namespace vb::audio {
 expected<std::unique_ptr<file_source>, audio_error> file_source::open(const std::filesystem::path& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) return unexpected(audio_error::io_error);
+  // Unbuffered: the decoder reads through FFmpeg's own I/O buffer, so stdio's 4 KiB buffer would
+  // only be a second copy held by every open track.
+  std::setvbuf(f, nullptr, _IONBF, 0);
   struct stat st {};
   if (::fstat(::fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
     std::fclose(f);

@@ -15,6 +15,8 @@ namespace vb::audio::detail {
 
 class sample_fifo {
  public:
+  static constexpr std::size_t growth_step = 64;  // samples per channel
+
   explicit sample_fifo(std::size_t capacity_samples = 0) : buf_(capacity_samples * channel_count) {}
 
   std::size_t size() const noexcept { return tail_ - head_; }  // samples per channel
@@ -28,7 +30,11 @@ class sample_fifo {
     if (tail_ + n > capacity()) {
       const std::size_t used = size();
       if (used + n > capacity()) {
-        std::vector<float> bigger(std::max(capacity() * 2, used + n) * channel_count);
+        // To the need (rounded up), not to twice the capacity: a producer's need is its largest
+        // block plus what it leaves behind, reached within a few blocks, and every open track
+        // keeps this buffer (18 KB instead of 21 KB for 44.1 kHz MP3).
+        const std::size_t want = (used + n + growth_step - 1) / growth_step * growth_step;
+        std::vector<float> bigger(want * channel_count);
         if (used > 0) std::memcpy(bigger.data(), data(), used * channel_count * sizeof(float));
         buf_.swap(bigger);
       } else if (used > 0) {

@@ -12,8 +12,11 @@ namespace vb::voice::detail {
 
 namespace {
 
-// Larger than any voice datagram we accept; bigger ones are dropped (message_size).
-constexpr std::size_t receive_buffer_size = 2048;
+// The reader only uses IP discovery answers (74 bytes) and keep-alives (8); other datagrams
+// (members' audio, RTCP) are truncated to this by the kernel and dropped. Small, because every
+// voice connection keeps it for its lifetime.
+constexpr std::size_t receive_buffer_size = 128;
+static_assert(receive_buffer_size > ip_discovery_size, "a truncated datagram must not look like a discovery answer");
 
 }  // namespace
 

@@ -63,6 +63,12 @@ void frame_ring::pop() noexcept {
   --count_;
 }
 
+void frame_ring::reset_capacity(std::size_t capacity_bytes) {
+  std::vector<std::uint8_t> bytes(std::max<std::size_t>(capacity_bytes, 1));
+  bytes_.swap(bytes);
+  clear();
+}
+
 void frame_ring::clear() noexcept {
   head_ = 0;
   count_ = 0;

@@ -1,12 +1,14 @@
 #include "vectobeat/node/playback.hpp"
 
 #include <algorithm>
+#include <new>
 
 namespace vb::node {
 
 namespace {
-constexpr std::size_t average_frame_bytes = 512;  // ring byte budget per frame (64 kbit/s is ~160)
-constexpr std::size_t largest_frame_bytes = 1400;  // voice::max_opus_frame_bytes
+constexpr std::size_t unknown_rate_frame_bytes = 512;  // ring budget per frame when the bitrate is unknown
+constexpr std::size_t smallest_frame_budget = 128;     // ring budget per frame at low bitrates
+constexpr std::size_t largest_frame_bytes = 1400;      // voice::max_opus_frame_bytes
 constexpr auto counter_gap = std::chrono::milliseconds(100);  // a longer pause spoils the minute
 constexpr std::int64_t samples_per_frame = 960;
 
@@ -31,6 +33,16 @@ lavalink::exception_info decode_exception(audio::audio_error e) {
   return x;
 }
 }  // namespace
+
+std::size_t frame_ring_bytes(std::size_t frames, std::int64_t bitrate_bps) noexcept {
+  // Twice the average frame: VBR frames vary around the average (transients, not whole
+  // seconds), and a ring that is full by bytes first only runs ahead less, never overflows.
+  const std::size_t per_frame =
+      bitrate_bps > 0 ? std::clamp<std::size_t>(static_cast<std::size_t>(bitrate_bps) / 8 / 50 * 2, smallest_frame_budget,
+                                                largest_frame_bytes)
+                      : unknown_rate_frame_bytes;
+  return std::max<std::size_t>(frames, 2) * per_frame + largest_frame_bytes;
+}
 
 std::size_t feed_gate_bytes(std::int64_t bitrate_bps) noexcept {
   constexpr std::size_t low = 4 * 1024, high = 48 * 1024;
@@ -71,8 +83,7 @@ void open_cancel::attach(std::shared_ptr<media_feed> feed) {
 playback::playback(playback_options options, std::shared_ptr<playback_listener> listener)
     : options_(options),
       listener_(std::move(listener)),
-      ring_(std::max<std::size_t>(options.max_frames, 2), std::max<std::size_t>(options.max_frames, 2) * average_frame_bytes +
-                                                               largest_frame_bytes) {}
+      ring_(std::max<std::size_t>(options.max_frames, 2), frame_ring_bytes(options.max_frames, options.opus_bitrate)) {}
 
 playback::~playback() = default;
 
@@ -114,6 +125,7 @@ std::optional<playback::seek_job> playback::load(std::uint64_t generation, std::
   media_ = std::move(media);
   state_ = state::playing;
   last_progress_ = now;
+  size_ring();
   const auto start = media_->decoder.position().count();
   position_.store(start, std::memory_order_release);
   if (queued_seek_) {
@@ -283,6 +295,19 @@ void playback::end_track(lavalink::track_end_reason reason, std::optional<lavali
       listener_->on_track_end(gen, reason, std::move(exception));
     } catch (...) {
     }
+  }
+}
+
+void playback::size_ring() noexcept {
+  // Encoded frames come at the configured bitrate; passed-through ones at the track's (a track
+  // may switch between the two at any frame, so the ring fits both).
+  auto want = frame_ring_bytes(options_.max_frames, options_.opus_bitrate);
+  if (media_->decoder.opus_passthrough_available())
+    want = std::max(want, frame_ring_bytes(options_.max_frames, media_->decoder.info().bitrate));
+  if (want == ring_.capacity_bytes()) return;
+  try {
+    ring_.reset_capacity(want);
+  } catch (const std::bad_alloc&) {  // the current ring still works, with less run-ahead
   }
 }
 

@@ -132,6 +132,10 @@ expected<audio::decoder, source_error> open_decoder(std::unique_ptr<audio::byte_
   if (feed != nullptr) set_read_deadline(*feed, std::chrono::steady_clock::now() + limits.probe_timeout);
   audio::decoder_options o;
   o.probe_bytes = limits.probe_bytes;
+  // Every source of the node already buffers (files are read by the kernel's page cache, HTTP and
+  // HLS bodies arrive in a stream_buffer), so FFmpeg's own buffer only batches reads: 4 KiB is a
+  // read call every ~0.17 s of 192 kb/s MP3 and 12 KiB less per player than the decoder's default.
+  o.io_buffer_bytes = 4 * 1024;
   o.format_hint = std::move(format_hint);
   auto d = audio::decoder::open(std::move(source), o);
   if (feed != nullptr) set_read_deadline(*feed, std::nullopt);

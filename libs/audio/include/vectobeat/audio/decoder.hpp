@@ -23,6 +23,13 @@ struct decoder_options {
   // Size of the I/O buffer between the byte_source and FFmpeg (one per open track: 16 KiB is
   // ~0.7 s of 192 kb/s MP3 per read; probing uses its own buffer).
   std::size_t io_buffer_bytes = 16 * 1024;
+  // Most memory the demuxer's seek index may take (per stream). Demuxers that index what they
+  // read (MP3, Ogg, ADTS, FLAC, Matroska) add a 24-byte entry per packet, ~1 KB per second of
+  // MP3: with FFmpeg's default (1 MiB) a player grew by ~280 KB over a 5-minute track. Past the
+  // limit FFmpeg keeps every other entry, so a backward seek into audio already played may start
+  // from an earlier entry and decode up to the target (8 KiB: ~1-2 s apart after 5 minutes,
+  // ~10-20 s after an hour). Indexes a container carries (MP4 sample tables) are not bounded.
+  std::size_t max_index_bytes = 8 * 1024;
   // Optional format hint ("mp3", "ogg", ... FFmpeg demuxer names), e.g. from a Content-Type.
   std::string format_hint;
   // A run of this many undecodable packets in a row fails the track with invalid_data.
@@ -55,8 +62,9 @@ struct opus_packet {
 // A track being decoded. Movable, not copyable.
 //
 // Threading: one thread at a time (a worker that runs ahead of the frame clock); calls block on
-// the byte_source. Never throws; allocation happens inside FFmpeg (pooled frame/packet buffers)
-// and, rarely, when a decoded frame exceeds the preallocated sample FIFO.
+// the byte_source. Never throws; allocation happens inside FFmpeg (pooled frame/packet buffers),
+// while the sample FIFO grows to what the stream needs (its first frames), and once at the first
+// 16-bit read_frame().
 class decoder {
  public:
   // Probes and opens the track. Errors: io_error, unsupported_format, invalid_data,

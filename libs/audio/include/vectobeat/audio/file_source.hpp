@@ -7,7 +7,8 @@
 
 namespace vb::audio {
 
-// A seekable source over a regular file (size known at open time). Blocking reads.
+// A seekable source over a regular file (size known at open time). Blocking, unbuffered reads
+// (one read(2) per call: callers read in blocks, as the decoder's I/O buffer does).
 class file_source final : public byte_source {
  public:
   // io_error when the file cannot be opened or is not a regular file.

@@ -28,6 +28,11 @@ class frame_ring {
   void pop() noexcept;
   void clear() noexcept;
 
+  // Replaces the byte storage with `capacity_bytes` (allocates; drops every frame). Unchanged
+  // when the allocation fails (bad_alloc propagates).
+  void reset_capacity(std::size_t capacity_bytes);
+  std::size_t capacity_bytes() const noexcept { return bytes_.size(); }
+
   bool empty() const noexcept { return count_ == 0; }
   bool full() const noexcept { return count_ == index_.size(); }
   std::size_t size() const noexcept { return count_; }

@@ -30,7 +30,9 @@
 namespace vb::node {
 
 struct playback_options {
-  std::size_t max_frames = 20;  // frame_buffer / 20 ms
+  // Run-ahead depth in frames (frame_buffer / 20 ms). The ring holds encoded Opus, so depth is
+  // cheap: see frame_ring_bytes().
+  std::size_t max_frames = 20;
   std::chrono::milliseconds stuck_threshold{10000};
   int opus_complexity = 10;
   int opus_bitrate = 64000;
@@ -40,6 +42,11 @@ struct playback_options {
   // further behind instead of degrading.
   std::size_t speaking_grace_frames = 10;
 };
+
+// Byte budget of a playback's frame ring of `frames` frames of `bitrate_bps` Opus (0: unknown):
+// twice the average frame per frame, plus one largest frame. 7.8 KB for 20 frames at 64 kb/s;
+// a ring that is full by bytes before it is full by count only runs ahead less.
+std::size_t frame_ring_bytes(std::size_t frames, std::int64_t bitrate_bps) noexcept;
 
 class playback_listener {
  public:
@@ -125,6 +132,7 @@ class playback {
   void count(bool sent, steady_time now) noexcept;
   void set_speaking(bool on) noexcept;
   bool identity() const noexcept;
+  void size_ring() noexcept;
   bool produce_passthrough() noexcept;
   void produce_decoded(worker_scratch& scratch) noexcept;
   bool ensure_encoder() noexcept;
