@@ -47,6 +47,7 @@
 #include <thread>
 #include <vector>
 
+#include "node_floor.hpp"
 #include "lavalink_node/loopback_voice_server.hpp"
 #include "lavalink_node/node_client.hpp"
 #include "vectobeat/common/clock.hpp"
@@ -74,8 +75,8 @@ struct options {
   bool trim = false;
   std::string out;
   std::string vectobeat;
-  std::vector<int> transcode_ramp{5, 10, 20, 40, 60, 80, 100, 110, 120, 140};
-  std::vector<int> passthrough_ramp{50, 100, 250, 500, 1000, 2000, 3000, 4000};
+  std::vector<int> transcode_ramp{5, 10, 20, 40, 60, 80, 90, 100, 110, 120, 140};
+  std::vector<int> passthrough_ramp{50, 100, 250, 500, 1000, 1500, 2000, 3000, 4000};
 };
 
 std::vector<int> parse_ramp(const std::string& s) {
@@ -296,6 +297,15 @@ class bench {
     guard.reset();
     ctx.stop();
     io.join();
+    if (rc == 0) {
+      // The ceilings, on the worker's core, once the node is gone (so they have the core alone).
+      std::fprintf(stderr, "node_bench: measuring the codec and UDP ceilings on core %d...\n", opt_.core);
+      std::thread floor_thread([&] {
+        pin(opt_.core);
+        floors_ = vb::bench::measure_floors(media / "music.mp3");
+      });
+      floor_thread.join();
+    }
     fs::remove_all(media);
     return rc;
   }
@@ -410,6 +420,7 @@ class bench {
   std::atomic<long> worker_tid_{0};
   long idle_rss_kb_ = 0;
   long base_rss_kb_ = 0;
+  vb::bench::floor_figures floors_;
   std::size_t base_heap_ = 0;
   mode_result transcode_, passthrough_;
 
@@ -536,6 +547,10 @@ std::string bench::markdown(long binary_idle_kb, const std::string& load_before)
        fmt("%.1f MB", idle_rss_kb_ / 1024.0) + " | |\n";
   s += "| baseline of the per-player figures (the same, after one /v4/loadtracks of each medium) | " +
        fmt("%.1f MB", base_rss_kb_ / 1024.0) + " | |\n\n";
+  s += "What the worker's core allows before the node does any work of its own (measured after the ramps, on the "
+       "same core, by `bench/node_floor.cpp`): the codecs alone bound transcoding, and one kernel UDP send per "
+       "packet bounds passthrough.\n\n" +
+       vb::bench::floor_markdown(floors_) + "\n";
   s += "### Transcoding ramp\n\n" + table(transcode_) + "\n### Passthrough ramp\n\n" + table(passthrough_) + "\n";
   return s;
 }
