@@ -4,8 +4,10 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
+#include <atomic>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 #include "byte_order.hpp"
@@ -45,6 +47,8 @@ void ensure_sodium() {
   });
 }
 
+std::atomic<bool> openssl_aes_forced{false};
+
 struct evp_ctx {
   EVP_CIPHER_CTX* p = EVP_CIPHER_CTX_new();
   evp_ctx() {
@@ -57,26 +61,41 @@ struct evp_ctx {
 
 }  // namespace
 
+// AES-256-GCM goes through libsodium's precomputed AES-NI state when the CPU has AES-NI and
+// PCLMUL (0.3 us per 160-byte voice packet here, against 0.65 us through OpenSSL 3's EVP, whose
+// per-call parameter lookups dominate at this size); OpenSSL's EVP otherwise.
 struct cipher::impl {
   encryption_mode mode;
   nonce_order order;
   std::uint32_t counter;
-  secret_key key{};  // kept only for libsodium; EVP holds its own schedule
-  evp_ctx enc;
-  evp_ctx dec;
+  secret_key key{};  // kept only for XChaCha20 (libsodium); the AES paths hold their own schedule
+  crypto_aead_aes256gcm_state aes{};
+  bool sodium_aes = false;
+  std::optional<evp_ctx> enc;
+  std::optional<evp_ctx> dec;
 
   impl(encryption_mode m, std::span<const std::uint8_t, secret_key_size> k, nonce_order o, std::uint32_t first)
       : mode(m), order(o), counter(first) {
+    ensure_sodium();
     if (mode == encryption_mode::aead_aes256_gcm_rtpsize) {
-      if (EVP_EncryptInit_ex(enc.p, EVP_aes_256_gcm(), nullptr, k.data(), nullptr) != 1 ||
-          EVP_DecryptInit_ex(dec.p, EVP_aes_256_gcm(), nullptr, k.data(), nullptr) != 1)
+      if (!openssl_aes_forced.load(std::memory_order_relaxed) && crypto_aead_aes256gcm_is_available() == 1) {
+        sodium_aes = crypto_aead_aes256gcm_beforenm(&aes, k.data()) == 0;
+        if (!sodium_aes) throw std::runtime_error("AES-256-GCM initialisation failed");
+        return;
+      }
+      enc.emplace();
+      dec.emplace();
+      if (EVP_EncryptInit_ex(enc->p, EVP_aes_256_gcm(), nullptr, k.data(), nullptr) != 1 ||
+          EVP_DecryptInit_ex(dec->p, EVP_aes_256_gcm(), nullptr, k.data(), nullptr) != 1)
         throw std::runtime_error("AES-256-GCM initialisation failed");
     } else {
-      ensure_sodium();
       std::memcpy(key.data(), k.data(), key.size());
     }
   }
-  ~impl() { sodium_memzero(key.data(), key.size()); }
+  ~impl() {
+    sodium_memzero(key.data(), key.size());
+    sodium_memzero(&aes, sizeof aes);
+  }
 
   // Encrypts payload to `ct` (ciphertext then tag) with AAD `aad` under the 4 nonce bytes.
   bool seal(const std::uint8_t* suffix, std::span<const std::uint8_t> aad, std::span<const std::uint8_t> payload,
@@ -84,14 +103,20 @@ struct cipher::impl {
     if (mode == encryption_mode::aead_aes256_gcm_rtpsize) {
       std::uint8_t iv[gcm_nonce_size] = {};
       std::memcpy(iv, suffix, nonce_suffix_size);
+      if (sodium_aes) {
+        unsigned long long tag_len = 0;
+        return crypto_aead_aes256gcm_encrypt_detached_afternm(ct, ct + payload.size(), &tag_len, payload.data(),
+                                                              payload.size(), aad.data(), aad.size(), nullptr, iv,
+                                                              &aes) == 0;
+      }
       int len = 0, fin = 0;
-      if (EVP_EncryptInit_ex(enc.p, nullptr, nullptr, nullptr, iv) != 1) return false;
-      if (EVP_EncryptUpdate(enc.p, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1) return false;
+      if (EVP_EncryptInit_ex(enc->p, nullptr, nullptr, nullptr, iv) != 1) return false;
+      if (EVP_EncryptUpdate(enc->p, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1) return false;
       if (!payload.empty() &&
-          EVP_EncryptUpdate(enc.p, ct, &len, payload.data(), static_cast<int>(payload.size())) != 1)
+          EVP_EncryptUpdate(enc->p, ct, &len, payload.data(), static_cast<int>(payload.size())) != 1)
         return false;
-      if (EVP_EncryptFinal_ex(enc.p, ct + payload.size(), &fin) != 1) return false;
-      return EVP_CIPHER_CTX_ctrl(enc.p, EVP_CTRL_AEAD_GET_TAG, aead_tag_size, ct + payload.size()) == 1;
+      if (EVP_EncryptFinal_ex(enc->p, ct + payload.size(), &fin) != 1) return false;
+      return EVP_CIPHER_CTX_ctrl(enc->p, EVP_CTRL_AEAD_GET_TAG, aead_tag_size, ct + payload.size()) == 1;
     }
     std::uint8_t nonce[xchacha_nonce_size] = {};
     std::memcpy(nonce, suffix, nonce_suffix_size);
@@ -109,12 +134,16 @@ struct cipher::impl {
       std::memcpy(iv, suffix, nonce_suffix_size);
       std::uint8_t tag[aead_tag_size];
       std::memcpy(tag, ct.data() + n, aead_tag_size);
+      if (sodium_aes) {
+        return crypto_aead_aes256gcm_decrypt_detached_afternm(out, nullptr, ct.data(), n, tag, aad.data(), aad.size(),
+                                                              iv, &aes) == 0;
+      }
       int len = 0, fin = 0;
-      if (EVP_DecryptInit_ex(dec.p, nullptr, nullptr, nullptr, iv) != 1) return false;
-      if (EVP_DecryptUpdate(dec.p, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1) return false;
-      if (n > 0 && EVP_DecryptUpdate(dec.p, out, &len, ct.data(), static_cast<int>(n)) != 1) return false;
-      if (EVP_CIPHER_CTX_ctrl(dec.p, EVP_CTRL_AEAD_SET_TAG, aead_tag_size, tag) != 1) return false;
-      return EVP_DecryptFinal_ex(dec.p, out + n, &fin) == 1;
+      if (EVP_DecryptInit_ex(dec->p, nullptr, nullptr, nullptr, iv) != 1) return false;
+      if (EVP_DecryptUpdate(dec->p, nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1) return false;
+      if (n > 0 && EVP_DecryptUpdate(dec->p, out, &len, ct.data(), static_cast<int>(n)) != 1) return false;
+      if (EVP_CIPHER_CTX_ctrl(dec->p, EVP_CTRL_AEAD_SET_TAG, aead_tag_size, tag) != 1) return false;
+      return EVP_DecryptFinal_ex(dec->p, out + n, &fin) == 1;
     }
     std::uint8_t nonce[xchacha_nonce_size] = {};
     std::memcpy(nonce, suffix, nonce_suffix_size);
@@ -123,6 +152,8 @@ struct cipher::impl {
                                                       aad.size(), nonce, key.data()) == 0;
   }
 };
+
+void detail::force_openssl_aes(bool on) noexcept { openssl_aes_forced.store(on, std::memory_order_relaxed); }
 
 cipher::cipher(encryption_mode mode, std::span<const std::uint8_t, secret_key_size> key, nonce_order order,
                std::uint32_t first_nonce)

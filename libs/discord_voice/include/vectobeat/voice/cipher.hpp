@@ -89,4 +89,10 @@ class cipher {
   std::unique_ptr<impl> impl_;
 };
 
+namespace detail {
+// AES-256-GCM runs on libsodium's AES-NI code when the CPU has AES-NI and PCLMUL, else on
+// OpenSSL. Ciphers created while this is on use OpenSSL regardless (tests cover the fallback).
+void force_openssl_aes(bool on) noexcept;
+}  // namespace detail
+
 }  // namespace vb::voice
