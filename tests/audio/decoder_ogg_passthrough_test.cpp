@@ -85,13 +85,15 @@ TEST(audio_decoder_ogg, passthrough_packets_match_ffmpegs_demuxer) {
   }
 }
 
-// Seekable like an HTTP source with range requests: its seeks may wait on the network.
-class remote_like_source final : public byte_source {
+// A seekable source that counts its seeks; `local` says whether its seeks stay off the network
+// (a file) or may wait on it (an HTTP source with range requests).
+class seek_counting_source final : public byte_source {
  public:
-  remote_like_source(std::vector<std::uint8_t> bytes, std::shared_ptr<int> seeks)
-      : inner_(std::move(bytes)), seeks_(std::move(seeks)) {}
+  seek_counting_source(std::vector<std::uint8_t> bytes, bool local, std::shared_ptr<int> seeks)
+      : inner_(std::move(bytes)), local_(local), seeks_(std::move(seeks)) {}
   expected<std::size_t, audio_error> read(std::span<std::byte> b) override { return inner_.read(b); }
   bool seekable() const noexcept override { return true; }
+  bool seeks_locally() const noexcept override { return local_; }
   expected<void, audio_error> seek(std::uint64_t offset) override {
     ++*seeks_;
     return inner_.seek(offset);
@@ -100,6 +102,7 @@ class remote_like_source final : public byte_source {
 
  private:
   memory_source inner_;
+  bool local_;
   std::shared_ptr<int> seeks_;
 };
 
@@ -110,7 +113,7 @@ TEST(audio_decoder_ogg, a_remote_source_is_never_seeked_by_packets_or_mode_switc
   REQUIRE_OGG_FIXTURES();
   const auto bytes = test::read_bytes(test::fixture("tone.opus"));
   auto seeks = std::make_shared<int>(0);
-  auto d = decoder::open(std::make_unique<remote_like_source>(bytes, seeks));
+  auto d = decoder::open(std::make_unique<seek_counting_source>(bytes, false, seeks));
   ASSERT_TRUE(d) << to_string(d.error());
   const int after_open = *seeks;
   const auto first = next_packets(*d, 25);
@@ -125,23 +128,7 @@ TEST(audio_decoder_ogg, a_remote_source_is_never_seeked_by_packets_or_mode_switc
 
   // A local source is what takes the reader: its hand-overs do seek.
   auto counted = std::make_shared<int>(0);
-  class local_counting final : public byte_source {
-   public:
-    local_counting(std::vector<std::uint8_t> b, std::shared_ptr<int> n) : inner_(std::move(b)), n_(std::move(n)) {}
-    expected<std::size_t, audio_error> read(std::span<std::byte> b) override { return inner_.read(b); }
-    bool seekable() const noexcept override { return true; }
-    bool seeks_locally() const noexcept override { return true; }
-    expected<void, audio_error> seek(std::uint64_t offset) override {
-      ++*n_;
-      return inner_.seek(offset);
-    }
-    std::optional<std::uint64_t> size() const override { return inner_.size(); }
-
-   private:
-    memory_source inner_;
-    std::shared_ptr<int> n_;
-  };
-  auto l = decoder::open(std::make_unique<local_counting>(bytes, counted));
+  auto l = decoder::open(std::make_unique<seek_counting_source>(bytes, true, counted));
   ASSERT_TRUE(l);
   const int local_after_open = *counted;
   ASSERT_EQ(next_packets(*l, 25).size(), 25u);

@@ -51,33 +51,13 @@ std::size_t feed_gate_bytes(std::int64_t bitrate_bps) noexcept {
 }
 
 void open_cancel::cancel() {
-  std::vector<std::weak_ptr<media_feed>> feeds;
-  {
-    std::lock_guard lk(mu_);
-    if (cancelled_) return;
-    cancelled_ = true;
-    feeds.swap(feeds_);
-  }
-  for (auto& w : feeds)  // outside the lock: closing wakes readers
-    if (auto f = w.lock()) f->close();
+  feeds_.trip([](media_feed& f) { f.close(); });
 }
 
-bool open_cancel::cancelled() const {
-  std::lock_guard lk(mu_);
-  return cancelled_;
-}
+bool open_cancel::cancelled() const { return feeds_.tripped(); }
 
 void open_cancel::attach(std::shared_ptr<media_feed> feed) {
-  if (!feed) return;
-  {
-    std::lock_guard lk(mu_);
-    if (!cancelled_) {
-      std::erase_if(feeds_, [](const std::weak_ptr<media_feed>& w) { return w.expired(); });
-      feeds_.push_back(feed);
-      return;
-    }
-  }
-  feed->close();
+  feeds_.add(feed, [](media_feed& f) { f.close(); });
 }
 
 playback::playback(playback_options options, std::shared_ptr<playback_listener> listener)

@@ -86,32 +86,14 @@ lavalink::exception_info to_exception(const source_error& e) {
 }
 
 void source_context::track(const std::shared_ptr<open_cancel>& c) {
-  {
-    std::lock_guard lk(cancels_mu_);
-    if (!shut_down_) {
-      std::erase_if(cancels_, [](const std::weak_ptr<open_cancel>& w) { return w.expired(); });
-      cancels_.push_back(c);
-      return;
-    }
-  }
-  c->cancel();
+  opens_.add(c, [](open_cancel& o) { o.cancel(); });
 }
 
 void source_context::shutdown() {
-  std::vector<std::weak_ptr<open_cancel>> all;
-  {
-    std::lock_guard lk(cancels_mu_);
-    shut_down_ = true;
-    all.swap(cancels_);
-  }
-  for (auto& w : all)  // outside the lock: cancelling closes feeds
-    if (auto c = w.lock()) c->cancel();
+  opens_.trip([](open_cancel& o) { o.cancel(); });
 }
 
-bool source_context::shut_down() const {
-  std::lock_guard lk(cancels_mu_);
-  return shut_down_;
-}
+bool source_context::shut_down() const { return opens_.tripped(); }
 
 lavalink::load_result error_result(lavalink::exception_info e) {
   lavalink::load_result r;

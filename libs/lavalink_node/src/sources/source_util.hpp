@@ -37,9 +37,7 @@ struct source_context {
   log::logger log{"node.source"};
 
  private:
-  mutable std::mutex cancels_mu_;
-  std::vector<std::weak_ptr<open_cancel>> cancels_;
-  bool shut_down_ = false;
+  trip_latch<open_cancel> opens_;
 };
 
 inline source_error cancelled_error() { return source_error{node_error::cancelled, "Cancelled"}; }

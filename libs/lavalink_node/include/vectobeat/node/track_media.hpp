@@ -20,6 +20,49 @@ class media_feed {
   virtual void close() = 0;
 };
 
+// A one-way latch over weakly held targets: trip() applies `act` to every target added before
+// it, and add() after it applies `act` to the new target at once. Any thread; `act` runs outside
+// the lock (closing a feed or cancelling an open may wake other threads).
+template <class T>
+class trip_latch {
+ public:
+  template <class Act>
+  void add(const std::shared_ptr<T>& target, Act act) {
+    if (!target) return;
+    {
+      std::lock_guard lk(mu_);
+      if (!tripped_) {
+        std::erase_if(targets_, [](const std::weak_ptr<T>& w) { return w.expired(); });
+        targets_.push_back(target);
+        return;
+      }
+    }
+    act(*target);
+  }
+  // Idempotent: only the first call acts.
+  template <class Act>
+  void trip(Act act) {
+    std::vector<std::weak_ptr<T>> all;
+    {
+      std::lock_guard lk(mu_);
+      if (tripped_) return;
+      tripped_ = true;
+      all.swap(targets_);
+    }
+    for (auto& w : all)
+      if (auto t = w.lock()) act(*t);
+  }
+  bool tripped() const {
+    std::lock_guard lk(mu_);
+    return tripped_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  bool tripped_ = false;
+  std::vector<std::weak_ptr<T>> targets_;
+};
+
 // Cancels one open (or load probe) in progress: a replaced or stopped track, or a stopping
 // node. Steps not yet started are skipped and the feeds opened so far are closed, so a blocking
 // probe on the loader returns at once instead of waiting for its timeout. An HTTP request still
@@ -35,9 +78,7 @@ class open_cancel {
   void attach(std::shared_ptr<media_feed> feed);
 
  private:
-  mutable std::mutex mu_;
-  bool cancelled_ = false;
-  std::vector<std::weak_ptr<media_feed>> feeds_;
+  trip_latch<media_feed> feeds_;
 };
 
 // Default bytes that must be buffered before a worker decodes from a feed: about half a second
