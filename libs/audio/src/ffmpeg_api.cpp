@@ -2,7 +2,6 @@
 
 #include <dlfcn.h>
 
-#include <atomic>
 #include <mutex>
 
 #include "vectobeat/common/log.hpp"
@@ -20,8 +19,6 @@ namespace vb::audio::detail {
 ffmpeg_api ffmpeg_table;
 
 namespace {
-
-std::atomic<bool> loaded{false};
 
 struct load_state {
   std::once_flag once;
@@ -65,10 +62,7 @@ bool load(std::string& error) {
   }
   VB_FFMPEG_FUNCTIONS(VB_FFMPEG_RESOLVE)
 #undef VB_FFMPEG_RESOLVE
-  if (ok) {
-    ffmpeg_table = api;
-    loaded.store(true, std::memory_order_release);
-  }
+  if (ok) ffmpeg_table = api;
   return ok;
 }
 
@@ -85,9 +79,5 @@ bool load_ffmpeg() {
   });
   return s.ok;
 }
-
-const std::string& ffmpeg_load_error() { return state().error; }
-
-bool ffmpeg_loaded() noexcept { return loaded.load(std::memory_order_acquire); }
 
 }  // namespace vb::audio::detail

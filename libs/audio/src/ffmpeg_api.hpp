@@ -77,13 +77,9 @@ struct ffmpeg_api {
 };
 
 // Loads the four libraries (by the sonames of the headers this was built with) and resolves
-// every function, once per process; thread-safe. False when a library or a symbol is missing:
-// ffmpeg_load_error() then says which. Every entry point of this library that may reach FFmpeg
-// (decoder::open, the swresample fallback) calls it first.
+// every function, once per process; thread-safe. False when a library or a symbol is missing
+// (logged once, naming it). decoder::open, the only entry into FFmpeg, calls it first.
 bool load_ffmpeg();
-const std::string& ffmpeg_load_error();
-// True once load_ffmpeg() succeeded in this process (for tests and diagnostics).
-bool ffmpeg_loaded() noexcept;
 
 // The resolved table; only valid after load_ffmpeg() returned true.
 extern ffmpeg_api ffmpeg_table;
