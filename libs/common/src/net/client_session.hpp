@@ -163,8 +163,6 @@ task<expected<std::size_t, client_error>> http_stream_body(Stream& stream, beast
   co_return n;
 }
 
-inline constexpr std::size_t ws_client_write_buffer_bytes = 512;
-
 // Performs the upgrade on an established (and, for TLS, handshaken) stream.
 template <class Stream>
 task<expected<std::shared_ptr<websocket>, client_error>> ws_handshake(Stream stream, const target_url& u,
@@ -183,10 +181,10 @@ task<expected<std::shared_ptr<websocket>, client_error>> ws_handshake(Stream str
   }));
   wss.read_message_max(o.client.limits.max_ws_message_bytes);
   wss.auto_fragment(false);
-  // A client masks what it sends through this buffer, which the stream keeps for its lifetime
-  // (Beast's default is 4 KiB). Client messages are small (gateway and voice gateway commands);
-  // a larger one is written in several chunks of the same frame.
-  wss.write_buffer_bytes(ws_client_write_buffer_bytes);
+  // Beast's default 4 KiB write buffer stays: with a 512-byte one (tried for memory) a larger
+  // message goes out in several writes of one frame, and a server that refuses it after the
+  // header (1009) resets the connection under the rest, so the client saw 1006 instead of 1009
+  // (WebSocket.OversizedMessageClosesWith1009).
   ws::response_type res;
   boost::system::error_code ec;
   co_await wss.async_handshake(res, u.host_header, u.target, asio::redirect_error(asio::use_awaitable, ec));
